@@ -1,0 +1,116 @@
+"""The database schema, created and changed only through these migrations.
+
+Each function is one step, applied once, in order, inside a transaction, and recorded in
+sqlite-utils' `_sqlite_migrations` table. Never edit a released step: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "backtrack"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    """Athletes, sets, check-ins, plans and the suggestion audit trail."""
+    db.execute(
+        """
+        CREATE TABLE athletes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            unit TEXT NOT NULL DEFAULT 'kg' CHECK (unit IN ('kg', 'lb')),
+            created_at TEXT NOT NULL,
+            archived_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sets (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            exercise_id TEXT NOT NULL,
+            performed_at TEXT NOT NULL,
+            session_date TEXT NOT NULL,
+            set_number INTEGER NOT NULL CHECK (set_number >= 1),
+            reps INTEGER NOT NULL CHECK (reps BETWEEN 0 AND 100),
+            load REAL NOT NULL CHECK (load >= 0),
+            unit TEXT NOT NULL CHECK (unit IN ('kg', 'lb')),
+            load_kg REAL NOT NULL CHECK (load_kg >= 0 AND load_kg < 1000),
+            rom_level INTEGER NOT NULL CHECK (rom_level >= 1),
+            rpe REAL CHECK (rpe IS NULL OR rpe BETWEEN 1 AND 10),
+            pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),
+            note TEXT
+        )
+        """
+    )
+    # One set is the same set when athlete, drill, moment and number match (import dedup).
+    db.execute(
+        "CREATE UNIQUE INDEX sets_identity "
+        "ON sets (athlete_id, exercise_id, performed_at, set_number)"
+    )
+    # Sessions of one drill (today screen, rules, history).
+    db.execute("CREATE INDEX sets_by_session ON sets (athlete_id, exercise_id, session_date)")
+    # Export in time order, optionally bounded by date.
+    db.execute("CREATE INDEX sets_by_time ON sets (performed_at)")
+    db.execute(
+        """
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            at TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10)
+        )
+        """
+    )
+    db.execute("CREATE INDEX checkins_by_time ON checkins (athlete_id, at)")
+    db.execute(
+        """
+        CREATE TABLE plans (
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            exercise_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            sets INTEGER NOT NULL CHECK (sets >= 1),
+            reps_min INTEGER NOT NULL,
+            reps_max INTEGER NOT NULL,
+            load_kg REAL NOT NULL CHECK (load_kg >= 0),
+            rom_level INTEGER NOT NULL CHECK (rom_level >= 1),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (athlete_id, exercise_id)
+        )
+        """
+    )
+    # The audit trail: every suggestion the rules made (pending, accepted, declined or
+    # superseded) and every clinician override (source 'clinician', status 'accepted').
+    db.execute(
+        """
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            exercise_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('rules', 'clinician')),
+            action TEXT NOT NULL,
+            session_date TEXT,
+            plan_before TEXT NOT NULL,
+            plan_after TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'accepted', 'declined', 'superseded')),
+            decided_at TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX suggestions_by_drill ON suggestions (athlete_id, exercise_id, status)"
+    )
+
+
+def known_migration_names() -> list[str]:
+    """The names of every migration this version of backtrack knows, in order."""
+    return [m.name for m in migrations.pending(Database(memory=True))]

@@ -1,0 +1,962 @@
+"""The SQLite log: the only module that speaks SQL.
+
+One file holds athletes, logged sets, check-ins, current plans and the audit trail of
+suggestions. Every public method that writes commits before it returns; multi-row writes
+run in one transaction. Times are stored as UTC ISO-8601 text (`2026-11-25T08:15:03Z`),
+local calendar dates as `YYYY-MM-DD` fixed when the row is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from backtrack.catalog import Catalog
+from backtrack.clock import Clock, SystemClock
+from backtrack.migrations import known_migration_names, migrations
+from backtrack.models import Athlete, CheckIn, Exercise, Plan, PlanChange, SetEntry, Suggestion
+from backtrack.units import UNITS, Unit, from_kg, to_kg
+
+BUSY_TIMEOUT_SECONDS = 5.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+MAX_LOAD_KG = 1000.0
+MAX_NAME_LENGTH = 40
+
+
+class StoreError(Exception):
+    """A problem with the database that the user can act on; `str()` is one line."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the database longer than the busy timeout."""
+
+
+class DatabaseDamaged(StoreError):
+    """The file at the database path is not a healthy backtrack database."""
+
+
+class NotFound(StoreError):
+    """A row the caller named does not exist."""
+
+
+class InvalidValue(StoreError):
+    """A value is outside what the domain allows; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format an aware datetime as UTC text with whole seconds, e.g. 2026-11-25T08:15:03Z."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: give a time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse text written by `iso_utc` (or any ISO-8601 with an offset) as aware UTC."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def validate_rpe(rpe: float | None) -> float | None:
+    """Return `rpe` if it is 1-10 in 0.5 steps (or None), else raise InvalidValue."""
+    if rpe is None:
+        return None
+    if not 1 <= rpe <= 10 or (rpe * 2) != int(rpe * 2):
+        raise InvalidValue("rpe", f"RPE {rpe:g} is not 1-10 in steps of 0.5")
+    return float(rpe)
+
+
+def validate_pain(pain: int | None) -> int | None:
+    """Return `pain` if it is a whole number 0-10 (or None), else raise InvalidValue."""
+    if pain is None:
+        return None
+    if isinstance(pain, bool) or int(pain) != pain or not 0 <= pain <= 10:
+        raise InvalidValue("pain", f"pain {pain} is not a whole number from 0 to 10")
+    return int(pain)
+
+
+def validate_athlete_name(name: str) -> str:
+    """Return the trimmed name if it is 1-40 printable characters, else raise InvalidValue."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidValue("athlete", "the athlete's name is empty")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidValue("athlete", f"the athlete's name is over {MAX_NAME_LENGTH} characters")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise InvalidValue("athlete", f"the athlete's name {cleaned!r} has control characters")
+    return cleaned
+
+
+def _check_file_is_database(path: Path) -> None:
+    """Refuse a file that is empty or not SQLite, without opening it for writing."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read database {path}: {exc.strerror or exc}") from exc
+    if header != SQLITE_HEADER:
+        what = "is empty" if not header else "is not a SQLite database"
+        raise DatabaseDamaged(f"database {path} {what}; it was left untouched")
+
+
+def open_database(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+    """Open (creating it and its folder on first use) the database at `path`, migrated.
+
+    A new file and its folder are private to the user (0600 / 0700). The connection runs
+    in WAL mode with synchronous=FULL, foreign keys on and a busy timeout, and may be used
+    from a worker thread. Raises StoreError with a one-line message on any problem.
+    """
+    path = Path(path).expanduser()
+    is_new = not path.exists()
+    try:
+        if is_new:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        else:
+            _check_file_is_database(path)
+        old_umask = os.umask(0o077)
+        try:
+            conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
+        finally:
+            os.umask(old_umask)
+    except OSError as exc:
+        raise StoreError(f"cannot open database {path}: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    try:
+        db = Database(conn, execute_plugins=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        _refuse_newer_schema(db, path)
+        if migrations.pending(db):
+            migrations.apply(db)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise translate_error(exc, path) from exc
+    return db
+
+
+def _refuse_newer_schema(db: Database, path: Path) -> None:
+    applied = {m.name for m in migrations.applied(db)}
+    unknown = sorted(applied - set(known_migration_names()))
+    if unknown:
+        raise StoreError(
+            f"database {path} was written by a newer backtrack (schema {unknown[-1]}); "
+            "upgrade backtrack to open it"
+        )
+
+
+def translate_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """Turn a sqlite3 error into a StoreError whose message says what to do."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"database {path} is busy: another backtrack is writing to it; try again"
+        )
+    if "not a database" in text or "malformed" in text:
+        return DatabaseDamaged(f"database {path} is damaged ({text}); it was left untouched")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"database {path} is read-only: {text}")
+    if "disk is full" in text or "disk I/O" in text:
+        return StoreError(f"cannot write database {path}: {text}")
+    return StoreError(f"database error in {path}: {text}")
+
+
+def _plan_json(plan: Plan) -> str:
+    return json.dumps(plan.model_dump(mode="json"), sort_keys=True)
+
+
+class Store:
+    """Reads and writes one backtrack database for the catalog's drills."""
+
+    def __init__(
+        self, db: Database, catalog: Catalog, clock: Clock | None = None, path: Path | None = None
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock: Clock = clock or SystemClock()
+        self.path = path or Path(db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+
+    @classmethod
+    def open(cls, path: Path, catalog: Catalog, clock: Clock | None = None) -> Store:
+        """Open the database at `path` (see `open_database`)."""
+        return cls(open_database(path), catalog, clock, Path(path))
+
+    def close(self) -> None:
+        """Close the connection; committed data is already on disk."""
+        self.db.close()
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """A write transaction taken up front (BEGIN IMMEDIATE), committed on exit.
+
+        Nested use joins the outer transaction. sqlite3 errors come out as StoreError.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield self.db
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise translate_error(exc, self.path) from exc
+
+    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        try:
+            cursor = self.db.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor]
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
+    def _one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _exec(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
+    # -- athletes ----------------------------------------------------------------------
+
+    def find_athlete(self, name: str) -> Athlete | None:
+        """The athlete called `name` (case-insensitive), or None."""
+        row = self._one("SELECT * FROM athletes WHERE name = ?", [name.strip()])
+        return _athlete(row) if row else None
+
+    def athlete(self, name: str, *, create: bool = True, unit: Unit = "kg") -> Athlete:
+        """The athlete called `name`, created (with `unit`) on first use when `create`."""
+        found = self.find_athlete(name)
+        if found:
+            return found
+        cleaned = validate_athlete_name(name)
+        if not create:
+            raise NotFound(f"no athlete named {cleaned!r}")
+        with self.write():
+            found = self.find_athlete(cleaned)
+            if found:
+                return found
+            self._exec(
+                "INSERT INTO athletes (name, unit, created_at) VALUES (?, ?, ?)",
+                [cleaned, unit, iso_utc(self.clock.now())],
+            )
+        result = self.find_athlete(cleaned)
+        assert result is not None
+        return result
+
+    def athletes(self, *, include_archived: bool = False) -> list[Athlete]:
+        """All athletes by name; archived ones only when asked."""
+        where = "" if include_archived else "WHERE archived_at IS NULL"
+        return [_athlete(r) for r in self._rows(f"SELECT * FROM athletes {where} ORDER BY name")]
+
+    def set_unit(self, athlete: Athlete, unit: Unit) -> Athlete:
+        """Change the athlete's display unit."""
+        if unit not in UNITS:
+            raise InvalidValue("unit", f"unit {unit!r} is not kg or lb")
+        self._exec("UPDATE athletes SET unit = ? WHERE id = ?", [unit, athlete.id])
+        return athlete.model_copy(update={"unit": unit})
+
+    # -- plans -------------------------------------------------------------------------
+
+    def plans(self, athlete: Athlete) -> list[Plan]:
+        """The athlete's plan for every catalog drill, in plan order.
+
+        Plans are created on first use from the catalog's starting values.
+        """
+        self._ensure_plans(athlete)
+        rows = self._rows(
+            "SELECT * FROM plans WHERE athlete_id = ? ORDER BY position, exercise_id",
+            [athlete.id],
+        )
+        return [_plan(r) for r in rows if r["exercise_id"] in self.catalog]
+
+    def plan(self, athlete: Athlete, exercise_id: str) -> Plan:
+        """The athlete's current plan for one drill (created on first use)."""
+        exercise = self.catalog.get(exercise_id)
+        row = self._one(
+            "SELECT * FROM plans WHERE athlete_id = ? AND exercise_id = ?",
+            [athlete.id, exercise.id],
+        )
+        if row is None:
+            self._ensure_plans(athlete)
+            row = self._one(
+                "SELECT * FROM plans WHERE athlete_id = ? AND exercise_id = ?",
+                [athlete.id, exercise.id],
+            )
+        assert row is not None
+        return _plan(row)
+
+    def _ensure_plans(self, athlete: Athlete) -> None:
+        existing = {
+            r["exercise_id"]
+            for r in self._rows("SELECT exercise_id FROM plans WHERE athlete_id = ?", [athlete.id])
+        }
+        missing = [e for e in self.catalog if e.id not in existing]
+        if not missing:
+            return
+        now = iso_utc(self.clock.now())
+        positions = {e.id: i for i, e in enumerate(self.catalog)}
+        with self.write():
+            for exercise in missing:
+                start = exercise.starting_plan()
+                self._exec(
+                    "INSERT OR IGNORE INTO plans (athlete_id, exercise_id, position, active, "
+                    "sets, reps_min, reps_max, load_kg, rom_level, updated_at) "
+                    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+                    [
+                        athlete.id,
+                        exercise.id,
+                        positions[exercise.id],
+                        start.sets,
+                        start.reps_min,
+                        start.reps_max,
+                        start.load_kg,
+                        start.rom_level,
+                        now,
+                    ],
+                )
+
+    def _write_plan(self, athlete: Athlete, plan: Plan) -> None:
+        self._exec(
+            "UPDATE plans SET active = ?, sets = ?, reps_min = ?, reps_max = ?, load_kg = ?, "
+            "rom_level = ?, updated_at = ? WHERE athlete_id = ? AND exercise_id = ?",
+            [
+                int(plan.active),
+                plan.sets,
+                plan.reps_min,
+                plan.reps_max,
+                plan.load_kg,
+                plan.rom_level,
+                iso_utc(self.clock.now()),
+                athlete.id,
+                plan.exercise_id,
+            ],
+        )
+
+    def override_plan(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        sets: int | None = None,
+        load_kg: float | None = None,
+        rom_level: int | None = None,
+        active: bool | None = None,
+    ) -> Plan:
+        """Set a drill's plan by hand (a clinician's override), recorded in the audit trail.
+
+        Any valid value is allowed: sets 1 to the drill's max sets, ROM within its ladder,
+        load 0 to its max load. Raises InvalidValue naming the first bad value.
+        """
+        exercise = self.catalog.get(exercise_id)
+        if sets is not None and not 1 <= sets <= exercise.max_sets:
+            raise InvalidValue("sets", f"sets {sets} is not 1 to {exercise.max_sets}")
+        if rom_level is not None:
+            self._check_rom(exercise, rom_level)
+        if load_kg is not None and not 0 <= load_kg <= exercise.max_load_kg + 1e-9:
+            raise InvalidValue(
+                "load", f"load {load_kg:g} kg is not 0 to {exercise.max_load_kg:g} kg"
+            )
+        with self.write():
+            before = self.plan(athlete, exercise.id)
+            changes: dict[str, Any] = {}
+            for key, value in (
+                ("sets", sets),
+                ("load_kg", load_kg),
+                ("rom_level", rom_level),
+                ("active", active),
+            ):
+                if value is not None:
+                    changes[key] = value
+            after = before.model_copy(update=changes)
+            if after == before:
+                return before
+            self._write_plan(athlete, after)
+            now = iso_utc(self.clock.now())
+            self._exec(
+                "INSERT INTO suggestions (athlete_id, exercise_id, created_at, source, action, "
+                "session_date, plan_before, plan_after, reason, status, decided_at) "
+                "VALUES (?, ?, ?, 'clinician', 'override', NULL, ?, ?, ?, 'accepted', ?)",
+                [
+                    athlete.id,
+                    exercise.id,
+                    now,
+                    _plan_json(before),
+                    _plan_json(after),
+                    describe_override(exercise, before, after),
+                    now,
+                ],
+            )
+        return after
+
+    # -- sets --------------------------------------------------------------------------
+
+    def _check_rom(self, exercise: Exercise, rom_level: int) -> None:
+        if not 1 <= rom_level <= exercise.max_rom_level:
+            raise InvalidValue(
+                "rom",
+                f"ROM level {rom_level} is not on the {exercise.name} ladder "
+                f"(1 to {exercise.max_rom_level})",
+            )
+
+    def log_set(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        reps: int,
+        load: float | None = None,
+        unit: Unit | None = None,
+        rom_level: int | None = None,
+        rpe: float | None = None,
+        pain: int | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+        session_date: date | None = None,
+    ) -> SetEntry:
+        """Log one set and commit it before returning.
+
+        Load and ROM default to the plan's; `unit` to the athlete's. `at` defaults to now;
+        `session_date` to the local date of `at` (as the lifter lives it, fixed from now on).
+        The set number is the next one in that drill's session.
+        """
+        exercise = self.catalog.get(exercise_id)
+        unit = unit or athlete.unit
+        if unit not in UNITS:
+            raise InvalidValue("unit", f"unit {unit!r} is not kg or lb")
+        if isinstance(reps, bool) or not 0 <= reps <= 100:
+            raise InvalidValue("reps", f"reps {reps} is not 0 to 100")
+        plan = self.plan(athlete, exercise.id)
+        if load is None:
+            load_kg = plan.load_kg
+            load = from_kg(load_kg, unit)
+        else:
+            if load < 0:
+                raise InvalidValue("load", f"load {load:g} {unit} is below 0")
+            load_kg = to_kg(load, unit)
+        if load_kg >= MAX_LOAD_KG:
+            raise InvalidValue("load", f"load {load:g} {unit} is not below 1000 kg")
+        rom_level = plan.rom_level if rom_level is None else rom_level
+        self._check_rom(exercise, rom_level)
+        rpe = validate_rpe(rpe)
+        pain = validate_pain(pain)
+        note = note if note and note.strip() else None
+        moment = at or self.clock.now()
+        if moment.tzinfo is None:
+            raise ValueError("log_set needs an aware datetime")
+        when = iso_utc(moment)
+        day = session_date or moment.astimezone().date()
+        with self.write():
+            number = self._one(
+                "SELECT COALESCE(MAX(set_number), 0) + 1 AS n FROM sets "
+                "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ?",
+                [athlete.id, exercise.id, day.isoformat()],
+            )
+            assert number is not None
+            cursor = self._exec(
+                "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+                "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    athlete.id,
+                    exercise.id,
+                    when,
+                    day.isoformat(),
+                    number["n"],
+                    reps,
+                    load,
+                    unit,
+                    load_kg,
+                    rom_level,
+                    rpe,
+                    pain,
+                    note,
+                ],
+            )
+            set_id = cursor.lastrowid
+        return self.get_set(set_id)
+
+    def get_set(self, set_id: int | None) -> SetEntry:
+        """The logged set with this id; NotFound if there is none."""
+        row = self._one(_SET_SELECT + " WHERE s.id = ?", [set_id])
+        if row is None:
+            raise NotFound(f"no set with id {set_id}")
+        return _set(row)
+
+    def update_set(
+        self,
+        set_id: int,
+        *,
+        reps: int | None = None,
+        load: float | None = None,
+        unit: Unit | None = None,
+        rom_level: int | None = None,
+        rpe: float | None = None,
+        pain: int | None = None,
+        note: str | None = None,
+        clear: frozenset[str] = frozenset(),
+    ) -> SetEntry:
+        """Change fields of a logged set (None keeps a field; names in `clear` empty it)."""
+        current = self.get_set(set_id)
+        exercise = self.catalog.get(current.exercise_id)
+        changes: dict[str, Any] = {}
+        if reps is not None:
+            if not 0 <= reps <= 100:
+                raise InvalidValue("reps", f"reps {reps} is not 0 to 100")
+            changes["reps"] = reps
+        if load is not None or unit is not None:
+            new_unit = unit or current.unit
+            new_load = current.load if load is None else load
+            if new_load < 0 or to_kg(new_load, new_unit) >= MAX_LOAD_KG:
+                raise InvalidValue("load", f"load {new_load:g} {new_unit} is not 0 to 1000 kg")
+            changes.update(load=new_load, unit=new_unit, load_kg=to_kg(new_load, new_unit))
+        if rom_level is not None:
+            self._check_rom(exercise, rom_level)
+            changes["rom_level"] = rom_level
+        if rpe is not None:
+            changes["rpe"] = validate_rpe(rpe)
+        if pain is not None:
+            changes["pain"] = validate_pain(pain)
+        if note is not None:
+            changes["note"] = note if note.strip() else None
+        for name in clear & {"rpe", "pain", "note"}:
+            changes[name] = None
+        if changes:
+            assignments = ", ".join(f"{k} = ?" for k in changes)
+            self._exec(f"UPDATE sets SET {assignments} WHERE id = ?", [*changes.values(), set_id])
+        return self.get_set(set_id)
+
+    def delete_set(self, set_id: int) -> SetEntry:
+        """Delete a logged set and return what it was."""
+        entry = self.get_set(set_id)
+        self._exec("DELETE FROM sets WHERE id = ?", [set_id])
+        return entry
+
+    def last_set(self, athlete: Athlete) -> SetEntry | None:
+        """The athlete's most recently logged set, or None."""
+        row = self._one(_SET_SELECT + " WHERE s.athlete_id = ? ORDER BY s.id DESC LIMIT 1", [athlete.id])
+        return _set(row) if row else None
+
+    def session_sets(self, athlete: Athlete, exercise_id: str, day: date) -> list[SetEntry]:
+        """The sets of one drill on one local date, in set order."""
+        rows = self._rows(
+            _SET_SELECT + " WHERE s.athlete_id = ? AND s.exercise_id = ? AND s.session_date = ? "
+            "ORDER BY s.set_number, s.id",
+            [athlete.id, exercise_id, day.isoformat()],
+        )
+        return [_set(r) for r in rows]
+
+    def sets_on(self, athlete: Athlete, day: date) -> list[SetEntry]:
+        """All of the athlete's sets on one local date, by drill and set number."""
+        rows = self._rows(
+            _SET_SELECT + " WHERE s.athlete_id = ? AND s.session_date = ? "
+            "ORDER BY s.exercise_id, s.set_number, s.id",
+            [athlete.id, day.isoformat()],
+        )
+        return [_set(r) for r in rows]
+
+    def session_dates(self, athlete: Athlete, exercise_id: str, *, limit: int = 2) -> list[date]:
+        """The most recent local dates with sets of this drill, newest first."""
+        rows = self._rows(
+            "SELECT DISTINCT session_date FROM sets WHERE athlete_id = ? AND exercise_id = ? "
+            "ORDER BY session_date DESC LIMIT ?",
+            [athlete.id, exercise_id, limit],
+        )
+        return [date.fromisoformat(r["session_date"]) for r in rows]
+
+    # -- check-ins ---------------------------------------------------------------------
+
+    def check_in(
+        self, athlete: Athlete, pain: int, *, at: datetime | None = None, local: date | None = None
+    ) -> CheckIn:
+        """Record 'back pain right now' (0-10) and commit it before returning."""
+        pain_value = validate_pain(pain)
+        moment = at or self.clock.now()
+        day = local or moment.astimezone().date()
+        cursor = self._exec(
+            "INSERT INTO checkins (athlete_id, at, local_date, pain) VALUES (?, ?, ?, ?)",
+            [athlete.id, iso_utc(moment), day.isoformat(), pain_value],
+        )
+        return CheckIn(
+            id=cursor.lastrowid, at=parse_utc(iso_utc(moment)), local_date=day, pain=pain_value
+        )
+
+    def checkins_between(self, athlete: Athlete, start: datetime, end: datetime) -> list[CheckIn]:
+        """The athlete's check-ins with start <= at <= end, oldest first."""
+        rows = self._rows(
+            "SELECT * FROM checkins WHERE athlete_id = ? AND at >= ? AND at <= ? ORDER BY at, id",
+            [athlete.id, iso_utc(start), iso_utc(end)],
+        )
+        return [_checkin(r) for r in rows]
+
+    def checkin_on(self, athlete: Athlete, day: date) -> CheckIn | None:
+        """The athlete's first check-in on a local date, or None."""
+        row = self._one(
+            "SELECT * FROM checkins WHERE athlete_id = ? AND local_date = ? ORDER BY at LIMIT 1",
+            [athlete.id, day.isoformat()],
+        )
+        return _checkin(row) if row else None
+
+    # -- suggestions and the audit trail -----------------------------------------------
+
+    def plan_changes(self, athlete: Athlete, exercise_id: str) -> list[PlanChange]:
+        """Every accepted change of a drill's plan (rules or clinician), oldest first."""
+        rows = self._rows(
+            "SELECT * FROM suggestions WHERE athlete_id = ? AND exercise_id = ? "
+            "AND status = 'accepted' ORDER BY id",
+            [athlete.id, exercise_id],
+        )
+        return [
+            PlanChange(
+                at=parse_utc(r["decided_at"] or r["created_at"]),
+                kind=r["action"],
+                before=Plan.model_validate_json(r["plan_before"]),
+                after=Plan.model_validate_json(r["plan_after"]),
+                session_date=date.fromisoformat(r["session_date"]) if r["session_date"] else None,
+                reason=r["reason"],
+            )
+            for r in rows
+        ]
+
+    def last_judged(self, athlete: Athlete, exercise_id: str) -> date | None:
+        """The newest session date of this drill that a decided suggestion judged."""
+        row = self._one(
+            "SELECT MAX(session_date) AS d FROM suggestions WHERE athlete_id = ? "
+            "AND exercise_id = ? AND source = 'rules' AND status IN ('accepted', 'declined')",
+            [athlete.id, exercise_id],
+        )
+        return date.fromisoformat(row["d"]) if row and row["d"] else None
+
+    def pending_suggestion(self, athlete: Athlete, exercise_id: str) -> dict[str, Any] | None:
+        """The pending suggestion row of a drill, if any."""
+        return self._one(
+            "SELECT * FROM suggestions WHERE athlete_id = ? AND exercise_id = ? "
+            "AND status = 'pending' ORDER BY id DESC LIMIT 1",
+            [athlete.id, exercise_id],
+        )
+
+    def record_pending(self, athlete: Athlete, suggestion: Suggestion, before: Plan) -> None:
+        """Store `suggestion` as the drill's pending one; a different older one is superseded."""
+        with self.write():
+            self._settle_pending(athlete, suggestion, before, status="pending")
+
+    def record_decision(
+        self, athlete: Athlete, suggestion: Suggestion, before: Plan, *, accepted: bool
+    ) -> Plan:
+        """Record the athlete's decision on `suggestion` and return the plan that follows.
+
+        The plan changes only on accept, and never for a hold. A different pending
+        suggestion is marked superseded. Everything is one transaction.
+        """
+        status = "accepted" if accepted else "declined"
+        with self.write():
+            self._settle_pending(athlete, suggestion, before, status=status)
+            if accepted and suggestion.plan != before:
+                self._write_plan(athlete, suggestion.plan)
+                return suggestion.plan
+        return before
+
+    def _settle_pending(
+        self, athlete: Athlete, suggestion: Suggestion, before: Plan, *, status: str
+    ) -> None:
+        now = iso_utc(self.clock.now())
+        pending = self.pending_suggestion(athlete, suggestion.exercise_id)
+        same = pending is not None and (
+            pending["action"] == suggestion.action
+            and pending["reason"] == suggestion.reason
+            and pending["plan_after"] == _plan_json(suggestion.plan)
+            and pending["plan_before"] == _plan_json(before)
+            and pending["session_date"]
+            == (suggestion.session_date.isoformat() if suggestion.session_date else None)
+        )
+        if pending is not None and same:
+            if status != "pending":
+                self._exec(
+                    "UPDATE suggestions SET status = ?, decided_at = ? WHERE id = ?",
+                    [status, now, pending["id"]],
+                )
+            return
+        if pending is not None:
+            self._exec(
+                "UPDATE suggestions SET status = 'superseded', decided_at = ? WHERE id = ?",
+                [now, pending["id"]],
+            )
+        self._exec(
+            "INSERT INTO suggestions (athlete_id, exercise_id, created_at, source, action, "
+            "session_date, plan_before, plan_after, reason, status, decided_at) "
+            "VALUES (?, ?, ?, 'rules', ?, ?, ?, ?, ?, ?, ?)",
+            [
+                athlete.id,
+                suggestion.exercise_id,
+                now,
+                suggestion.action,
+                suggestion.session_date.isoformat() if suggestion.session_date else None,
+                _plan_json(before),
+                _plan_json(suggestion.plan),
+                suggestion.reason,
+                status,
+                None if status == "pending" else now,
+            ],
+        )
+
+    def audit_trail(self, athlete: Athlete, exercise_id: str | None = None) -> list[dict[str, Any]]:
+        """Every suggestion and override of the athlete (optionally one drill), newest first."""
+        where, params = "athlete_id = ?", [athlete.id]
+        if exercise_id:
+            where += " AND exercise_id = ?"
+            params.append(exercise_id)
+        return self._rows(f"SELECT * FROM suggestions WHERE {where} ORDER BY id DESC", params)
+
+
+    # -- export and import (CSV formatting lives in export.py) ------------------------
+
+    def export_rows(
+        self,
+        *,
+        athlete: Athlete | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows for the CSV export, oldest first, already formatted as CSV cells.
+
+        Numbers are trimmed of float noise; text cells that a spreadsheet would run as a
+        formula get one leading single quote (see `neutralise`).
+        """
+        self._load_catalog_labels()
+        where, params = [], []
+        if athlete is not None:
+            where.append("s.athlete_id = ?")
+            params.append(athlete.id)
+        if since is not None:
+            where.append("s.session_date >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append("s.session_date <= ?")
+            params.append(until.isoformat())
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        sql = f"""
+            SELECT s.session_date, s.performed_at, {_neutralised("a.name")}, s.exercise_id,
+                   c.name, s.set_number, s.reps, {_trimmed("s.load")}, s.unit,
+                   {_trimmed("s.load_kg")}, s.rom_level, c.label,
+                   CASE WHEN s.rpe IS NULL THEN NULL ELSE {_trimmed("s.rpe")} END,
+                   s.pain, {_neutralised("s.note")}
+            FROM sets s
+            JOIN athletes a ON a.id = s.athlete_id
+            LEFT JOIN temp.export_labels c
+                   ON c.exercise_id = s.exercise_id AND c.level = s.rom_level
+            {clause}
+            ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number
+        """
+        try:
+            yield from self.db.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
+    def _load_catalog_labels(self) -> None:
+        """Fill a temporary table with drill names and ROM labels for the export join."""
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS export_labels "
+            "(exercise_id TEXT, level INTEGER, name TEXT, label TEXT, "
+            "PRIMARY KEY (exercise_id, level))"
+        )
+        conn.execute("DELETE FROM temp.export_labels")
+        conn.executemany(
+            "INSERT INTO temp.export_labels VALUES (?, ?, ?, ?)",
+            [
+                (e.id, level, neutralise(e.name), neutralise(label))
+                for e in self.catalog
+                for level, label in enumerate(e.rom, start=1)
+            ],
+        )
+        if conn.in_transaction:
+            conn.commit()
+
+    def import_sets(self, rows: Iterable[dict[str, Any]], *, batch_size: int = 5000) -> int:
+        """Add the sets of `rows` in one transaction; return how many were new.
+
+        A set already present (same athlete, drill, performed_at and set number) is
+        skipped. Athletes are created as needed. If iterating `rows` raises, nothing is
+        written at all.
+        """
+        insert = (
+            "INSERT OR IGNORE INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+            "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        ids: dict[str, int] = {}
+        added = 0
+        with self.write():
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                key = row["athlete"].casefold()
+                if key not in ids:
+                    ids[key] = self._athlete_id(row["athlete"])
+                batch.append((ids[key], *(row[c] for c in IMPORT_COLUMNS)))
+                if len(batch) >= batch_size:
+                    added += self._insert_many(insert, batch)
+                    batch.clear()
+            if batch:
+                added += self._insert_many(insert, batch)
+        return added
+
+    def _insert_many(self, sql: str, batch: list[tuple[Any, ...]]) -> int:
+        try:
+            return self.db.conn.executemany(sql, batch).rowcount
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
+    def _athlete_id(self, name: str) -> int:
+        """The id of the athlete called `name`, inserted if new (inside the caller's write)."""
+        found = self.find_athlete(name)
+        if found:
+            return found.id
+        cursor = self._exec(
+            "INSERT INTO athletes (name, unit, created_at) VALUES (?, 'kg', ?)",
+            [validate_athlete_name(name), iso_utc(self.clock.now())],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+def describe_override(exercise: Exercise, before: Plan, after: Plan) -> str:
+    """A sentence naming what a clinician changed in a plan."""
+    parts = []
+    if before.sets != after.sets:
+        parts.append(f"sets {before.sets} -> {after.sets}")
+    if abs(before.load_kg - after.load_kg) > 1e-9:
+        parts.append(f"load {before.load_kg:g} kg -> {after.load_kg:g} kg")
+    if before.rom_level != after.rom_level:
+        parts.append(
+            f"ROM level {before.rom_level} -> {after.rom_level} "
+            f"({exercise.rom_label(after.rom_level)})"
+        )
+    if before.active != after.active:
+        parts.append("made active" if after.active else "made inactive")
+    return "Clinician's override: " + ", ".join(parts)
+
+
+IMPORT_COLUMNS = (
+    "exercise_id",
+    "performed_at",
+    "session_date",
+    "set_number",
+    "reps",
+    "load",
+    "unit",
+    "load_kg",
+    "rom_level",
+    "rpe",
+    "pain",
+    "note",
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralise(text: str | None) -> str | None:
+    """Prefix one single quote to text a spreadsheet would run as a formula (OWASP)."""
+    if text and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _neutralised(column: str) -> str:
+    """SQL that applies `neutralise` to a text column."""
+    return (
+        f"CASE WHEN substr({column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13), '''') "
+        f"THEN '''' || {column} ELSE {column} END"
+    )
+
+
+def _trimmed(column: str) -> str:
+    """SQL that formats a number with at most 3 decimals and no trailing zeros."""
+    return f"rtrim(rtrim(printf('%.3f', {column}), '0'), '.')"
+
+
+_SET_SELECT = "SELECT s.*, a.name AS athlete FROM sets s JOIN athletes a ON a.id = s.athlete_id"
+
+
+def _athlete(row: dict[str, Any]) -> Athlete:
+    return Athlete(
+        id=row["id"], name=row["name"], unit=row["unit"], archived=row["archived_at"] is not None
+    )
+
+
+def _plan(row: dict[str, Any]) -> Plan:
+    return Plan(
+        exercise_id=row["exercise_id"],
+        active=bool(row["active"]),
+        sets=row["sets"],
+        reps_min=row["reps_min"],
+        reps_max=row["reps_max"],
+        load_kg=row["load_kg"],
+        rom_level=row["rom_level"],
+    )
+
+
+def _set(row: dict[str, Any]) -> SetEntry:
+    return SetEntry(
+        id=row["id"],
+        athlete=row["athlete"],
+        exercise_id=row["exercise_id"],
+        performed_at=parse_utc(row["performed_at"]),
+        session_date=date.fromisoformat(row["session_date"]),
+        set_number=row["set_number"],
+        reps=row["reps"],
+        load=row["load"],
+        unit=row["unit"],
+        load_kg=row["load_kg"],
+        rom_level=row["rom_level"],
+        rpe=row["rpe"],
+        pain=row["pain"],
+        note=row["note"],
+    )
+
+
+def _checkin(row: dict[str, Any]) -> CheckIn:
+    return CheckIn(
+        id=row["id"],
+        at=parse_utc(row["at"]),
+        local_date=date.fromisoformat(row["local_date"]),
+        pain=row["pain"],
+    )
+
+
+def window_around(sets: list[SetEntry]) -> tuple[datetime, datetime]:
+    """The check-in window the rules need for a session: 24 h before to 96 h after."""
+    first = min(s.performed_at for s in sets)
+    last = max(s.performed_at for s in sets)
+    return first - timedelta(hours=24), last + timedelta(hours=96)

@@ -1,0 +1,234 @@
+"""CSV export and import: the exact header, round trips, duplicates, bad rows, injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backtrack.cli import cli
+from backtrack.export import HEADER
+
+HEADER_LINE = (
+    "date,performed_at,athlete,exercise_id,exercise,set,reps,load,unit,load_kg,"
+    "rom_level,rom_label,rpe,pain,note"
+)
+
+AWKWARD_NOTES = [
+    "felt 💪 today",
+    "שלום, עובד",  # right-to-left with a comma
+    "e\u0301te\u0301 (combining accents)",
+    'said "easy", then "hard"',
+    "line one\nline two",
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "+1 rep",
+    "-2 reps",
+    "@SUM(A1)",
+    "\tleading tab",
+    "'already quoted",
+]
+
+
+def fill(run) -> None:
+    """Log a varied history for two athletes through the CLI."""
+    assert run("log", "jefferson-curl", "--reps", "8", "--load", "135", "--unit", "lb",
+               "--rpe", "7.5", "--pain", "2", "--at", "2026-11-20T07:00:00+01:00").exit_code == 0
+    for i, note in enumerate(AWKWARD_NOTES):
+        result = run(
+            "log", "back-extension-ghd", "--reps", str(6 + i % 3), "--load", "2.5",
+            "--rom", "2", "--note", note, "--at", f"2026-11-21T08:{i:02d}:00+00:00",
+        )
+        assert result.exit_code == 0, result.output
+    assert run("log", "half-kneeling-windmill", "--reps", "7", "--athlete", "=cmd|' /C calc'!A0",
+               "--at", "2026-11-22T09:00:00Z").exit_code == 0
+
+
+def test_header_is_exactly_the_contract(run) -> None:
+    result = run("export", "--all-athletes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == HEADER_LINE
+    assert ",".join(HEADER) == HEADER_LINE
+
+
+def test_round_trip_gives_identical_bytes(run, tmp_path: Path) -> None:
+    fill(run)
+    first = tmp_path / "first.csv"
+    assert run("export", "--all-athletes", "-o", str(first)).exit_code == 0
+    other = CliRunner()
+    env = {"BACKTRACK_DB": str(tmp_path / "other.db")}
+    imported = other.invoke(cli, ["import", str(first)], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 13 new sets" in imported.output
+    second = tmp_path / "second.csv"
+    exported = other.invoke(cli, ["export", "--all-athletes", "-o", str(second)], env=env)
+    assert exported.exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_awkward_notes_survive_and_formulas_are_neutralised(run, tmp_path: Path) -> None:
+    fill(run)
+    out = tmp_path / "out.csv"
+    assert run("export", "--all-athletes", "-o", str(out)).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    notes = [r["note"] for r in records if r["exercise_id"] == "back-extension-ghd"]
+    expected = [("'" + n if n[0] in "=+-@\t'" else n) for n in AWKWARD_NOTES]
+    assert notes == expected
+    athletes = {r["athlete"] for r in records}
+    assert "'=cmd|' /C calc'!A0" in athletes
+    # numbers stay numbers
+    first = records[0]
+    assert (first["load"], first["unit"], first["rpe"], first["pain"]) == ("135", "lb", "7.5", "2")
+    assert first["date"] == "2026-11-20" and first["performed_at"] == "2026-11-20T06:00:00Z"
+    assert first["rom_label"] == "fingertips to knees"
+
+
+def test_import_restores_neutralised_cells(run, tmp_path: Path, db_path: Path) -> None:
+    fill(run)
+    out = tmp_path / "out.csv"
+    assert run("export", "--all-athletes", "-o", str(out)).exit_code == 0
+    db_path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    assert run("import", str(out)).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    notes = [n for (n,) in conn.execute(
+        "SELECT note FROM sets WHERE exercise_id = 'back-extension-ghd' ORDER BY performed_at"
+    )]
+    names = {n for (n,) in conn.execute("SELECT name FROM athletes")}
+    conn.close()
+    assert notes == AWKWARD_NOTES
+    assert "=cmd|' /C calc'!A0" in names
+
+
+def test_importing_twice_adds_nothing(run, tmp_path: Path, db_path: Path) -> None:
+    fill(run)
+    out = tmp_path / "out.csv"
+    assert run("export", "--all-athletes", "-o", str(out)).exit_code == 0
+    again = run("import", str(out))
+    assert again.exit_code == 0
+    assert "Imported 0 new sets" in again.output
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM sets").fetchone() == (13,)
+    conn.close()
+
+
+def good_row(**changes: str) -> dict[str, str]:
+    row = {
+        "date": "2026-11-25",
+        "performed_at": "2026-11-25T08:00:00Z",
+        "athlete": "kim",
+        "exercise_id": "jefferson-curl",
+        "exercise": "Jefferson curl",
+        "set": "1",
+        "reps": "8",
+        "load": "10",
+        "unit": "kg",
+        "load_kg": "10",
+        "rom_level": "1",
+        "rom_label": "fingertips to knees",
+        "rpe": "7",
+        "pain": "2",
+        "note": "",
+    }
+    row.update(changes)
+    return row
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+BAD_ROWS = [
+    ("reps", {"reps": "eight"}),
+    ("reps", {"reps": "101"}),
+    ("load", {"load": "-1", "load_kg": "-1"}),
+    ("load_kg", {"load_kg": "12"}),
+    ("unit", {"unit": "stone"}),
+    ("rom_level", {"rom_level": "9"}),
+    ("rpe", {"rpe": "7.2"}),
+    ("pain", {"pain": "11"}),
+    ("exercise_id", {"exercise_id": "deadlift"}),
+    ("date", {"date": "25/11/2026"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:00:00"}),
+    ("set", {"set": "0"}),
+    ("athlete", {"athlete": ""}),
+]
+
+
+@pytest.mark.parametrize(("column", "change"), BAD_ROWS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(BAD_ROWS)])
+def test_bad_row_names_line_and_column_and_imports_nothing(
+    run, tmp_path: Path, db_path: Path, column: str, change: dict[str, str]
+) -> None:
+    assert run("checkin", "--pain", "1").exit_code == 0
+    before = db_path.read_bytes()
+    path = write_rows(
+        tmp_path / "bad.csv",
+        [good_row(), good_row(set="2"), good_row(**{"set": "3", **change})],
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 2, result.output
+    assert "line 4" in result.stderr and f"column {column}" in result.stderr
+    assert "Traceback" not in result.output
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "not,a,header\n",
+        HEADER_LINE + "\n2026-11-25,too,few\n",
+        HEADER_LINE + '\n"unterminated\n',
+    ],
+    ids=["empty", "wrong-header", "short-row", "broken-quote"],
+)
+def test_broken_csv_file_is_one_clear_line(run, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(content, encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert str(path) in line
+
+
+def test_not_utf8_is_refused(run, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER_LINE + "\n").encode() + "caf\xe9".encode("latin-1"))
+    result = run("import", str(path))
+    assert result.exit_code == 2
+    assert "UTF-8" in result.stderr
+
+
+def test_export_file_is_private_and_complete(run, tmp_path: Path) -> None:
+    fill(run)
+    out = tmp_path / "records.csv"
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 0
+    assert f"to {out}" in result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".records")] == []
+    assert len(list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))) == 13
+
+
+def test_export_filters_by_local_date(run) -> None:
+    fill(run)
+    result = run("export", "--all-athletes", "--since", "2026-11-21", "--until", "2026-11-21")
+    records = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["date"] for r in records} == {"2026-11-21"}
+    assert len(records) == len(AWKWARD_NOTES)
+
+
+def test_export_default_is_one_athlete(run) -> None:
+    fill(run)
+    records = list(csv.DictReader(io.StringIO(run("export").stdout)))
+    assert {r["athlete"] for r in records} == {"me"}
