@@ -75,8 +75,20 @@ def test_exercises_text_names_each_ladder(run) -> None:
 
 def test_log_stores_the_set_and_prints_it(run, db_path: Path) -> None:
     result = run(
-        "log", "jefferson-curl", "--reps", "8", "--load", "10", "--rom", "2", "--rpe", "7",
-        "--pain", "2", "--note", "smooth",
+        "log",
+        "jefferson-curl",
+        "--reps",
+        "8",
+        "--load",
+        "10",
+        "--rom",
+        "2",
+        "--rpe",
+        "7",
+        "--pain",
+        "2",
+        "--note",
+        "smooth",
     )
     assert result.exit_code == 0, result.output
     assert "set 1" in result.output and "8 reps at 10 kg" in result.output
@@ -208,7 +220,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "named"), [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("args", "named"), [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS]
+)
 def test_bad_input_exits_2_names_the_value_and_writes_nothing(
     run, db_path: Path, args: list[str], named: str
 ) -> None:
@@ -282,7 +296,8 @@ def test_athlete_option_and_env_keep_logs_apart(run, db_path: Path) -> None:
     assert run("log", "jefferson-curl", "--reps", "8", "--athlete", "ana").exit_code == 0
     assert run("log", "jefferson-curl", "--reps", "6").exit_code == 0
     assert rows(
-        db_path, "SELECT a.name, s.reps FROM sets s JOIN athletes a ON a.id = s.athlete_id ORDER BY s.id"
+        db_path,
+        "SELECT a.name, s.reps FROM sets s JOIN athletes a ON a.id = s.athlete_id ORDER BY s.id",
     ) == [("ana", 8), ("me", 6)]
     export = run("export", "--athlete", "ana").stdout
     assert export.count("\n") == 2

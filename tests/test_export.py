@@ -25,7 +25,7 @@ AWKWARD_NOTES = [
     "e\u0301te\u0301 (combining accents)",
     'said "easy", then "hard"',
     "line one\nline two",
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "+1 rep",
     "-2 reps",
     "@SUM(A1)",
@@ -36,16 +36,54 @@ AWKWARD_NOTES = [
 
 def fill(run) -> None:
     """Log a varied history for two athletes through the CLI."""
-    assert run("log", "jefferson-curl", "--reps", "8", "--load", "135", "--unit", "lb",
-               "--rpe", "7.5", "--pain", "2", "--at", "2026-11-20T07:00:00+01:00").exit_code == 0
+    assert (
+        run(
+            "log",
+            "jefferson-curl",
+            "--reps",
+            "8",
+            "--load",
+            "135",
+            "--unit",
+            "lb",
+            "--rpe",
+            "7.5",
+            "--pain",
+            "2",
+            "--at",
+            "2026-11-20T07:00:00+01:00",
+        ).exit_code
+        == 0
+    )
     for i, note in enumerate(AWKWARD_NOTES):
         result = run(
-            "log", "back-extension-ghd", "--reps", str(6 + i % 3), "--load", "2.5",
-            "--rom", "2", "--note", note, "--at", f"2026-11-21T08:{i:02d}:00+00:00",
+            "log",
+            "back-extension-ghd",
+            "--reps",
+            str(6 + i % 3),
+            "--load",
+            "2.5",
+            "--rom",
+            "2",
+            "--note",
+            note,
+            "--at",
+            f"2026-11-21T08:{i:02d}:00+00:00",
         )
         assert result.exit_code == 0, result.output
-    assert run("log", "half-kneeling-windmill", "--reps", "7", "--athlete", "=cmd|' /C calc'!A0",
-               "--at", "2026-11-22T09:00:00Z").exit_code == 0
+    assert (
+        run(
+            "log",
+            "half-kneeling-windmill",
+            "--reps",
+            "7",
+            "--athlete",
+            "=cmd|' /C calc'!A0",
+            "--at",
+            "2026-11-22T09:00:00Z",
+        ).exit_code
+        == 0
+    )
 
 
 def test_header_is_exactly_the_contract(run) -> None:
@@ -97,9 +135,12 @@ def test_import_restores_neutralised_cells(run, tmp_path: Path, db_path: Path) -
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     assert run("import", str(out)).exit_code == 0
     conn = sqlite3.connect(db_path)
-    notes = [n for (n,) in conn.execute(
-        "SELECT note FROM sets WHERE exercise_id = 'back-extension-ghd' ORDER BY performed_at"
-    )]
+    notes = [
+        n
+        for (n,) in conn.execute(
+            "SELECT note FROM sets WHERE exercise_id = 'back-extension-ghd' ORDER BY performed_at"
+        )
+    ]
     names = {n for (n,) in conn.execute("SELECT name FROM athletes")}
     conn.close()
     assert notes == AWKWARD_NOTES
@@ -165,7 +206,9 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("column", "change"), BAD_ROWS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(BAD_ROWS)])
+@pytest.mark.parametrize(
+    ("column", "change"), BAD_ROWS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(BAD_ROWS)]
+)
 def test_bad_row_names_line_and_column_and_imports_nothing(
     run, tmp_path: Path, db_path: Path, column: str, change: dict[str, str]
 ) -> None:

@@ -108,8 +108,13 @@ def test_log_edit_delete_and_last_set(store: Store) -> None:
 
 def test_invalid_values_are_refused_and_nothing_is_written(store: Store) -> None:
     me = store.athlete("me")
-    for kwargs in ({"reps": 101}, {"reps": 8, "rom_level": 5}, {"reps": 8, "rpe": 7.25},
-                   {"reps": 8, "pain": 11}, {"reps": 8, "load": 2300, "unit": "lb"}):
+    for kwargs in (
+        {"reps": 101},
+        {"reps": 8, "rom_level": 5},
+        {"reps": 8, "rpe": 7.25},
+        {"reps": 8, "pain": 11},
+        {"reps": 8, "load": 2300, "unit": "lb"},
+    ):
         with pytest.raises(InvalidValue):
             store.log_set(me, "jefferson-curl", **kwargs)
     assert store.last_set(me) is None
@@ -118,7 +123,9 @@ def test_invalid_values_are_refused_and_nothing_is_written(store: Store) -> None
 def test_session_date_is_fixed_when_logged(store: Store, local_zone) -> None:
     local_zone("Pacific/Auckland")
     me = store.athlete("me")
-    entry = store.log_set(me, "jefferson-curl", reps=8, at=datetime(2026, 11, 25, 20, 0, tzinfo=UTC))
+    entry = store.log_set(
+        me, "jefferson-curl", reps=8, at=datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
+    )
     assert entry.session_date == date(2026, 11, 26)
     local_zone("America/Los_Angeles")
     assert store.get_set(entry.id).session_date == date(2026, 11, 26)

@@ -217,8 +217,9 @@ def _echo_json(data: Any) -> None:
 
 
 def _plan_words(exercise: Exercise, plan: Plan, athlete: Athlete) -> str:
+    load = format_load(plan.load_kg, athlete.unit)
     return (
-        f"{plan.sets} x {plan.reps_min}-{plan.reps_max} at {format_load(plan.load_kg, athlete.unit)}, "
+        f"{plan.sets} x {plan.reps_min}-{plan.reps_max} at {load}, "
         f"ROM {plan.rom_level} — {exercise.rom_label(plan.rom_level)}"
     )
 
@@ -383,9 +384,7 @@ def checkin(pain: int, at: tuple[datetime, date] | None, db: Path | None, athlet
     """Record 'back pain right now' (0-10): today's baseline, yesterday's response."""
     with _opened(db) as store, store.write():
         person = store.athlete(athlete)
-        entry = store.check_in(
-            person, pain, at=at[0] if at else None, local=at[1] if at else None
-        )
+        entry = store.check_in(person, pain, at=at[0] if at else None, local=at[1] if at else None)
     click.echo(f"Checked in {person.name} on {entry.local_date}: back pain {entry.pain}/10")
 
 
@@ -434,9 +433,10 @@ def plan(
             if load is not None:
                 load_kg = to_kg(load, unit or person.unit)  # type: ignore[arg-type]
                 if load_kg > exercise.max_load_kg + 1e-9:
+                    limit = format_load(exercise.max_load_kg, person.unit)
                     raise click.BadParameter(
                         f"{format_number(load)} {unit or person.unit} is above "
-                        f"{exercise.name}'s max of {format_load(exercise.max_load_kg, person.unit)}",
+                        f"{exercise.name}'s max of {limit}",
                         param_hint="'--load'",
                     )
             store.override_plan(
@@ -446,7 +446,9 @@ def plan(
     if exercise is not None:
         plans = [p for p in plans if p.exercise_id == exercise.id]
     if as_json:
-        _echo_json([{"exercise": p.exercise_id, "active": p.active, **_plan_json(p)} for p in plans])
+        _echo_json(
+            [{"exercise": p.exercise_id, "active": p.active, **_plan_json(p)} for p in plans]
+        )
         return
     click.echo(f"Plans for {person.name} (loads in {person.unit}):")
     for p in plans:
@@ -476,7 +478,9 @@ def next_(drill: str | None, as_json: bool, db: Path | None, athlete: str) -> No
     exercise = _exercise(catalog, drill) if drill else None
     with _opened(db, catalog) as store, store.write():
         person = store.athlete(athlete)
-        ids = [exercise.id] if exercise else [p.exercise_id for p in store.plans(person) if p.active]
+        ids = (
+            [exercise.id] if exercise else [p.exercise_id for p in store.plans(person) if p.active]
+        )
         suggestions = [next_suggestion(store, person, i) for i in ids]
     if as_json:
         _echo_json([_suggestion_json(s) for s in suggestions])

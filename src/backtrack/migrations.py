@@ -106,9 +106,7 @@ def _initial(db: Database) -> None:
         )
         """
     )
-    db.execute(
-        "CREATE INDEX suggestions_by_drill ON suggestions (athlete_id, exercise_id, status)"
-    )
+    db.execute("CREATE INDEX suggestions_by_drill ON suggestions (athlete_id, exercise_id, status)")
 
 
 def known_migration_names() -> list[str]:

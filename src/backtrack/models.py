@@ -17,10 +17,18 @@ Axis = Literal["rom", "load", "volume"]
 AXES: tuple[Axis, ...] = ("rom", "load", "volume")
 
 Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress"]
-ACTIONS: tuple[Action, ...] = ("progress_rom", "progress_load", "progress_volume", "hold", "regress")
+ACTIONS: tuple[Action, ...] = (
+    "progress_rom",
+    "progress_load",
+    "progress_volume",
+    "hold",
+    "regress",
+)
 
 # What a recorded plan change was: a rules suggestion that was accepted, or a clinician override.
-ChangeKind = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress", "override"]
+ChangeKind = Literal[
+    "progress_rom", "progress_load", "progress_volume", "hold", "regress", "override"
+]
 
 KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

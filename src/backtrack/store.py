@@ -191,7 +191,9 @@ class Store:
         self.db = db
         self.catalog = catalog
         self.clock: Clock = clock or SystemClock()
-        self.path = path or Path(db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+        self.path = path or Path(
+            db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+        )
 
     @classmethod
     def open(cls, path: Path, catalog: Catalog, clock: Clock | None = None) -> Store:
@@ -566,7 +568,9 @@ class Store:
 
     def last_set(self, athlete: Athlete) -> SetEntry | None:
         """The athlete's most recently logged set, or None."""
-        row = self._one(_SET_SELECT + " WHERE s.athlete_id = ? ORDER BY s.id DESC LIMIT 1", [athlete.id])
+        row = self._one(
+            _SET_SELECT + " WHERE s.athlete_id = ? ORDER BY s.id DESC LIMIT 1", [athlete.id]
+        )
         return _set(row) if row else None
 
     def session_sets(self, athlete: Athlete, exercise_id: str, day: date) -> list[SetEntry]:
@@ -738,7 +742,6 @@ class Store:
             where += " AND exercise_id = ?"
             params.append(exercise_id)
         return self._rows(f"SELECT * FROM suggestions WHERE {where} ORDER BY id DESC", params)
-
 
     # -- export and import (CSV formatting lives in export.py) ------------------------
 
