@@ -203,9 +203,20 @@ def _exercise(catalog: Catalog, drill: str) -> Exercise:
     return catalog.get(drill)
 
 
+def _db_path(db: Path | None) -> Path:
+    """The database to use; a clear error when there is no home folder to find it in."""
+    located = db is not None or os.environ.get(paths.DB_ENV) or os.environ.get("XDG_DATA_HOME")
+    if not located and not os.environ.get("HOME"):
+        raise CliError(
+            "HOME is not set, so backtrack cannot find your data folder; "
+            "set HOME, or name the database with --db FILE (or BACKTRACK_DB)"
+        )
+    return paths.db_path(db)
+
+
 @contextmanager
 def _opened(db: Path | None, catalog: Catalog | None = None) -> Iterator[Store]:
-    store = Store.open(paths.db_path(db), catalog or _catalog())
+    store = Store.open(_db_path(db), catalog or _catalog())
     try:
         yield store
     finally:
@@ -269,7 +280,7 @@ def cli(ctx: click.Context, db: Path | None, athlete: str) -> None:
         return
     from backtrack.tui.app import run
 
-    run(paths.db_path(db), athlete)
+    run(_db_path(db), athlete)
 
 
 @cli.command()
@@ -585,6 +596,229 @@ def import_(file: Path, db: Path | None, athlete: str) -> None:
         except CsvError as exc:
             raise CliError(str(exc)) from exc
     click.echo(f"Imported {added} new sets from {file}")
+
+
+# -- athletes ---------------------------------------------------------------------------
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="BACKTRACK_DB",
+    help="The SQLite file (env BACKTRACK_DB; default in the user data folder).",
+)
+
+
+def _athlete_json(person: Athlete) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "unit": person.unit,
+        "archived": person.archived,
+        "has_pin": person.has_pin,
+    }
+
+
+def _existing(store: Store, name: str) -> Athlete:
+    found = store.find_athlete(name)
+    if found is None:
+        raise CliError(f"no athlete named {name.strip()!r} (see 'backtrack athletes')")
+    return found
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_new_pin() -> str:
+    """The new PIN: asked twice with hidden input on a terminal, else one line of stdin."""
+    if _stdin_is_terminal():
+        return click.prompt(
+            "New PIN (4-8 digits)",
+            hide_input=True,
+            confirmation_prompt="Repeat the PIN",
+            show_default=False,
+        ).strip()
+    line = sys.stdin.readline()
+    if not line:
+        raise CliError("no PIN on standard input")
+    return line.strip()
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--all", "show_all", is_flag=True, help="Include archived athletes.")
+@db_option
+@click.pass_context
+def athletes(ctx: click.Context, as_json: bool, show_all: bool, db: Path | None) -> None:
+    """List the athletes, or add, rename, archive one or set their unit or PIN.
+
+    Other commands choose whose log they use with --athlete NAME. A PIN keeps other clients
+    out of an athlete's session on a shared screen; it does not protect the database file.
+    """
+    ctx.ensure_object(dict)["db"] = db
+    if ctx.invoked_subcommand is not None:
+        return
+    with _opened(db) as store:
+        people = store.athletes(include_archived=show_all)
+    if as_json:
+        _echo_json([_athlete_json(p) for p in people])
+        return
+    if not people:
+        click.echo("No athletes yet: add one with `backtrack athletes add NAME`.")
+        return
+    width = max(len(p.name) for p in people)
+    for p in people:
+        flags = [p.unit, "PIN" if p.has_pin else "no PIN"] + (["archived"] if p.archived else [])
+        click.echo(f"{p.name:<{width}}  {', '.join(flags)}")
+
+
+def _group_db(db: Path | None) -> Path | None:
+    """A subcommand's --db, else the one given to `athletes`."""
+    if db is not None:
+        return db
+    ctx = click.get_current_context()
+    return (ctx.find_object(dict) or {}).get("db")
+
+
+@athletes.command(name="add")
+@click.argument("name")
+@click.option("--unit", type=UNIT, default="kg", show_default=True, help="Unit loads show in.")
+@db_option
+def athletes_add(name: str, unit: str, db: Path | None) -> None:
+    """Add an athlete called NAME (1-40 characters, unique ignoring case)."""
+    with _opened(_group_db(db)) as store:
+        if store.find_athlete(name) is not None:
+            raise CliError(f"an athlete named {name.strip()!r} already exists")
+        person = store.athlete(name, unit=unit)  # type: ignore[arg-type]
+    click.echo(f"Added {person.name} (loads in {person.unit})")
+
+
+@athletes.command(name="rename")
+@click.argument("old")
+@click.argument("new")
+@db_option
+def athletes_rename(old: str, new: str, db: Path | None) -> None:
+    """Rename the athlete OLD to NEW; their log, plans and PIN stay."""
+    with _opened(_group_db(db)) as store:
+        person = store.rename_athlete(_existing(store, old), new)
+    click.echo(f"Renamed {old.strip()} to {person.name}")
+
+
+@athletes.command(name="unit")
+@click.argument("name")
+@click.argument("unit", type=UNIT)
+@db_option
+def athletes_unit(name: str, unit: str, db: Path | None) -> None:
+    """Show NAME's loads in UNIT (kg or lb); logged sets keep the unit they were typed in."""
+    with _opened(_group_db(db)) as store:
+        person = store.set_unit(_existing(store, name), unit)  # type: ignore[arg-type]
+    click.echo(f"{person.name} now sees loads in {person.unit}")
+
+
+@athletes.command(name="set-pin")
+@click.argument("name")
+@click.option("--clear", is_flag=True, help="Remove the PIN instead of setting one.")
+@db_option
+def athletes_set_pin(name: str, clear: bool, db: Path | None) -> None:
+    """Set NAME's PIN (4-8 digits), asked twice with hidden input.
+
+    When standard input is not a terminal, the PIN is read from its first line. Only a
+    salted hash is stored; the PIN itself is never shown, logged or saved.
+    """
+    from backtrack.pins import InvalidPin, validate_pin
+
+    with _opened(_group_db(db)) as store:
+        person = _existing(store, name)
+        if clear:
+            store.set_pin(person, None)
+            click.echo(f"Removed {person.name}'s PIN")
+            return
+        pin = _read_new_pin()
+        try:
+            validate_pin(pin)
+        except InvalidPin as exc:
+            raise CliError(str(exc)) from None
+        store.set_pin(person, pin)
+    click.echo(f"Set {person.name}'s PIN")
+
+
+@athletes.command(name="archive")
+@click.argument("name")
+@click.option("--undo", is_flag=True, help="Bring an archived athlete back.")
+@db_option
+def athletes_archive(name: str, undo: bool, db: Path | None) -> None:
+    """Hide NAME from the picker and the list; their log is kept (--undo restores)."""
+    with _opened(_group_db(db)) as store:
+        person = store.archive_athlete(_existing(store, name), archived=not undo)
+    click.echo(f"{'Restored' if undo else 'Archived'} {person.name}")
+
+
+# -- backups ----------------------------------------------------------------------------
+
+
+@cli.command(name="backup")
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    help="How many backups to keep (env BACKTRACK_BACKUP_KEEP; default 7).",
+)
+@common_options
+def backup_(keep: int | None, db: Path | None, athlete: str) -> None:
+    """Back up the database now into backups/ beside it; print the backup's path.
+
+    backtrack also backs up on the first run of each day and before every schema
+    upgrade, keeping the newest 7 (see --keep).
+    """
+    from backtrack.backup import backup_now
+
+    click.echo(str(backup_now(_db_path(db), keep=keep)))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@common_options
+def restore(file: Path, db: Path | None, athlete: str) -> None:
+    """Replace the database with backup FILE (e.g. one in backups/ beside it).
+
+    FILE must pass SQLite's integrity check. Nothing happens while another backtrack has
+    the database open. The file replaced is kept beside it as <name>.replaced-<time>.
+    """
+    from backtrack.backup import restore as restore_backup
+
+    target = _db_path(db)
+    replaced = restore_backup(target, file)
+    click.echo(f"Restored {target} from {file}")
+    if replaced is not None:
+        click.echo(f"The file it replaced is kept as {replaced}")
+
+
+# -- demo -------------------------------------------------------------------------------
+
+
+@cli.command()
+def demo() -> None:
+    """Try backtrack on a throwaway database with twelve weeks of a demo athlete's training.
+
+    The database is made in a temporary folder and deleted when you quit the app. Your own
+    database (--db, BACKTRACK_DB) is never opened, and --athlete is not used: the demo has
+    its own athletes, `demo` and `guest` (whose PIN is printed when the demo starts).
+    """
+    from backtrack.demo import DEMO_ATHLETE, GUEST_ATHLETE, GUEST_PIN, demo_database
+
+    with demo_database(_catalog(), today=date.today()) as path:
+        click.echo(
+            f"Demo database in {path.parent} (deleted when you quit). "
+            f"Athletes: {DEMO_ATHLETE}, and {GUEST_ATHLETE} with the PIN {GUEST_PIN}.",
+            err=True,
+        )
+        _run_demo(path, DEMO_ATHLETE)
+
+
+def _run_demo(path: Path, athlete: str) -> None:
+    """Open the app on the demo database (tests replace this)."""
+    from backtrack.tui.app import run
+
+    run(path, athlete)
 
 
 def main() -> None:

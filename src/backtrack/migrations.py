@@ -109,6 +109,16 @@ def _initial(db: Database) -> None:
     db.execute("CREATE INDEX suggestions_by_drill ON suggestions (athlete_id, exercise_id, status)")
 
 
+@migrations(name="0002_athlete_pins")
+def _athlete_pins(db: Database) -> None:
+    """An optional PIN per athlete (only its salted hash, see pins.py), and an index that
+    finds the suggestion judging a given session for the history screen."""
+    db.execute("ALTER TABLE athletes ADD COLUMN pin TEXT")
+    db.execute(
+        "CREATE INDEX suggestions_by_session ON suggestions (athlete_id, exercise_id, session_date)"
+    )
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

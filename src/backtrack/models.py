@@ -48,6 +48,7 @@ class Athlete(BaseModel):
     name: str
     unit: Unit = "kg"
     archived: bool = False
+    has_pin: bool = False  # only whether a PIN is set; its hash never leaves the store
 
 
 class Exercise(BaseModel):

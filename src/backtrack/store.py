@@ -12,7 +12,9 @@ import contextlib
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,17 @@ from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
 from backtrack.clock import Clock, SystemClock
-from backtrack.migrations import known_migration_names, migrations
+from backtrack.migrations import MIGRATION_SET, known_migration_names, migrations
 from backtrack.models import Athlete, CheckIn, Exercise, Plan, PlanChange, SetEntry, Suggestion
 from backtrack.units import UNITS, Unit, from_kg, to_kg
 
 BUSY_TIMEOUT_SECONDS = 5.0
+BUSY_TIMEOUT_ENV = "BACKTRACK_BUSY_TIMEOUT"
+# A file up to this size gets a full `PRAGMA quick_check` at every open (a few ms: about
+# 150,000 sets). A bigger one gets it on the first open of each local day, with the daily
+# backup, and before a migration; other opens check the header, size and schema only
+# (quick_check of a 1M-set, 215 MB file takes about 0.2 s).
+QUICK_CHECK_EVERY_OPEN_BYTES = 32 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_LOAD_KG = 1000.0
 MAX_NAME_LENGTH = 40
@@ -100,55 +108,278 @@ def validate_athlete_name(name: str) -> str:
     return cleaned
 
 
+def busy_timeout_seconds() -> float:
+    """The busy timeout in seconds: env BACKTRACK_BUSY_TIMEOUT (0-3600) if set, else 5."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise StoreError(f"{BUSY_TIMEOUT_ENV}={text!r} is not a number of seconds from 0 to 3600")
+    return value
+
+
+def _damaged(path: Path, what: str) -> DatabaseDamaged:
+    """The one-line refusal of a damaged file: names it, the newest backup and the fix."""
+    from backtrack.backup import restore_hint
+
+    return DatabaseDamaged(f"database {path} {what}; it was left untouched. {restore_hint(path)}")
+
+
 def _check_file_is_database(path: Path) -> None:
-    """Refuse a file that is empty or not SQLite, without opening it for writing."""
+    """Refuse a file that is empty, not SQLite or truncated, without opening it for writing."""
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            header = handle.read(100)
+        size = path.stat().st_size
+        wal = Path(f"{path}-wal")
+        wal_size = wal.stat().st_size if wal.exists() else 0
     except OSError as exc:
         raise StoreError(f"cannot read database {path}: {exc.strerror or exc}") from exc
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER):
         what = "is empty" if not header else "is not a SQLite database"
-        raise DatabaseDamaged(f"database {path} {what}; it was left untouched")
+        raise _damaged(path, what)
+    if len(header) < 100:
+        raise _damaged(path, "is truncated (shorter than a SQLite header)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid when the change counter matches "version valid for"; with no
+    # WAL beside it the file alone must hold every page.
+    if header[24:28] == header[92:96] and wal_size == 0 and size < pages * page_size:
+        raise _damaged(path, f"is truncated ({size} bytes, its header says {pages * page_size})")
 
 
-def open_database(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+def _check_folder(path: Path) -> None:
+    """Refuse early, with a clear message, a folder where the journal files cannot be made."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"cannot write in {path.parent} (read-only or permission denied): backtrack "
+            f"keeps its journal files beside {path.name}"
+        )
+
+
+def _fsync(path: str | Path) -> None:
+    """Flush a file (or a folder's entries) to disk; file systems that cannot are skipped."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _create_database(path: Path) -> bool:
+    """Create an empty, migrated database at `path` in one step; False if another won.
+
+    The file is built under a temporary name in the same folder and then linked into place,
+    so a crash (kill -9) at any moment never leaves an empty or half-made file at `path`.
+    The folder (0700) and file (0600) are private to the user. The temporary file is
+    flock-ed while it is built, so a later open can tell a crashed creator's leftover
+    (see `_remove_dead_temp_files`).
+    """
+    folder = path.parent
+    old_umask = os.umask(0o077)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
+        try:
+            _flock(handle)
+            conn = sqlite3.connect(temp_name)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                migrations.apply(Database(conn, execute_plugins=False))
+            finally:
+                conn.close()
+            _fsync(temp_name)
+            try:
+                os.link(temp_name, path)
+            except FileExistsError:
+                return False
+            except OSError:
+                # A file system without hard links: rename, unless someone was quicker.
+                if path.exists():
+                    return False
+                os.replace(temp_name, path)
+            _fsync(folder)
+            return True
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp_name + suffix)
+            os.close(handle)
+    finally:
+        os.umask(old_umask)
+
+
+def _flock(handle: int) -> None:
+    """Hold an exclusive flock on `handle` (where the platform has flock)."""
+    try:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except (ImportError, OSError):
+        pass
+
+
+def _remove_dead_temp_files(path: Path) -> None:
+    """Remove what a creation killed mid-way left behind (`.backtrack.db.*.new` and sides).
+
+    A live creator holds the flock on its temporary file, so one whose lock can be taken
+    belongs to a process that died.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return
+    prefix = f".{path.name}."
+    try:
+        names = [
+            e.name
+            for e in os.scandir(path.parent)
+            if e.name.startswith(prefix) and e.name.endswith(".new")
+        ]
+    except OSError:
+        return
+    for name in names:
+        temp = str(path.parent / name)
+        try:
+            handle = os.open(temp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live creator holds it (or locks are unsupported: leave it)
+        finally:
+            os.close(handle)
+        for suffix in ("-wal", "-shm", "-journal", ""):
+            with contextlib.suppress(OSError):
+                os.unlink(temp + suffix)
+
+
+def _check_health(path: Path, timeout: float, *, full_check: bool) -> list[str]:
+    """Check an existing file read-only, before anything writes to it.
+
+    Runs `PRAGMA quick_check` when `full_check` or a migration is pending, and always reads
+    the schema. Refuses (file untouched) a damaged file, a SQLite file that is not
+    backtrack's and one written by a newer backtrack. Returns the pending migrations.
+    """
+    try:
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro",
+            uri=True,
+            timeout=timeout,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        applied: list[str] = []
+        if "_sqlite_migrations" in tables:
+            applied = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                    [MIGRATION_SET],
+                )
+            ]
+        known = known_migration_names()
+        pending = [name for name in known if name not in applied]
+        if full_check or pending:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise _damaged(path, f"is damaged (quick_check: {problems[0]})")
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    finally:
+        conn.close()
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            f"database {path} was written by a newer backtrack (schema {unknown[-1]}); "
+            "upgrade backtrack to open it. It was left untouched"
+        )
+    own = {"_sqlite_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
+    if tables - own and not applied:
+        raise StoreError(
+            f"{path} is a SQLite database but not a backtrack one; it was left untouched "
+            "(give another --db)"
+        )
+    return pending
+
+
+def open_database(
+    path: Path,
+    *,
+    busy_timeout: float | None = None,
+    clock: Clock | None = None,
+    maintenance: bool = True,
+) -> Database:
     """Open (creating it and its folder on first use) the database at `path`, migrated.
 
-    A new file and its folder are private to the user (0600 / 0700). The connection runs
-    in WAL mode with synchronous=FULL, foreign keys on and a busy timeout, and may be used
+    A new file is created in one step (never left empty or half-made by a crash), private
+    to the user (0600, folder 0700). An existing file is checked read-only first: one that
+    is damaged (header, size, `PRAGMA quick_check`), not backtrack's or from a newer
+    backtrack is refused and never modified; a damaged one's message names the newest
+    backup. Before a migration, and (with `maintenance`) on the first open of each local
+    day, an online backup goes into backups/ beside the file (see backup.py).
+
+    The connection runs in WAL mode with synchronous=FULL, foreign keys on and a busy
+    timeout (`busy_timeout`, default env BACKTRACK_BUSY_TIMEOUT or 5 s), and may be used
     from a worker thread. Raises StoreError with a one-line message on any problem.
     """
+    from backtrack.backup import daily_backup_due, make_backup
+
     path = Path(path).expanduser()
-    is_new = not path.exists()
+    timeout = busy_timeout_seconds() if busy_timeout is None else busy_timeout
+    now = (clock or SystemClock()).now()
     try:
-        if is_new:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        else:
-            _check_file_is_database(path)
+        created = _create_database(path) if not path.exists() else False
+        _check_folder(path)
+        _remove_dead_temp_files(path)
+        _check_file_is_database(path)
+        daily = maintenance and not created and daily_backup_due(path, now)
+        small = path.stat().st_size <= QUICK_CHECK_EVERY_OPEN_BYTES
+        _check_health(path, timeout, full_check=daily or small)
         old_umask = os.umask(0o077)
         try:
-            conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
         finally:
             os.umask(old_umask)
     except OSError as exc:
         raise StoreError(f"cannot open database {path}: {exc.strerror or exc}") from exc
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+        raise translate_error(exc, path) from exc
     try:
         db = Database(conn, execute_plugins=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         _refuse_newer_schema(db, path)
-        if migrations.pending(db):
+        pending = [m.name for m in migrations.pending(db)]
+        if pending or daily:
+            make_backup(conn, path, now, tag=f"before-{pending[0]}" if pending else None)
+        if pending:
             migrations.apply(db)
     except StoreError:
         conn.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -170,11 +401,17 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
             f"database {path} is busy: another backtrack is writing to it; try again"
         )
     if "not a database" in text or "malformed" in text:
-        return DatabaseDamaged(f"database {path} is damaged ({text}); it was left untouched")
+        if str(path) == ":memory:":
+            return DatabaseDamaged(f"database {path} is damaged ({text})")
+        return _damaged(Path(path), f"is damaged ({text})")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"database {path} is read-only: {text}")
-    if "disk is full" in text or "disk I/O" in text:
-        return StoreError(f"cannot write database {path}: {text}")
+    if "disk is full" in text:
+        return StoreError(f"cannot write database {path}: the disk is full ({text})")
+    if "disk I/O" in text:
+        return StoreError(f"cannot write database {path}: disk I/O error (is the disk full?)")
+    if "unable to open" in text:
+        return StoreError(f"cannot open database {path}: {text} (check the folder's permissions)")
     return StoreError(f"database error in {path}: {text}")
 
 
@@ -196,9 +433,13 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path, catalog: Catalog, clock: Clock | None = None) -> Store:
-        """Open the database at `path` (see `open_database`)."""
-        return cls(open_database(path), catalog, clock, Path(path))
+    def open(
+        cls, path: Path, catalog: Catalog, clock: Clock | None = None, *, maintenance: bool = True
+    ) -> Store:
+        """Open the database at `path` (see `open_database`; `maintenance` = daily backup)."""
+        return cls(
+            open_database(path, clock=clock, maintenance=maintenance), catalog, clock, Path(path)
+        )
 
     def close(self) -> None:
         """Close the connection; committed data is already on disk."""
@@ -289,6 +530,54 @@ class Store:
             raise InvalidValue("unit", f"unit {unit!r} is not kg or lb")
         self._exec("UPDATE athletes SET unit = ? WHERE id = ?", [unit, athlete.id])
         return athlete.model_copy(update={"unit": unit})
+
+    def get_athlete(self, athlete_id: int) -> Athlete:
+        """The athlete with this id as stored now (archived or not); NotFound if none."""
+        row = self._one("SELECT * FROM athletes WHERE id = ?", [athlete_id])
+        if row is None:
+            raise NotFound(f"no athlete with id {athlete_id}")
+        return _athlete(row)
+
+    def rename_athlete(self, athlete: Athlete, new_name: str) -> Athlete:
+        """Rename the athlete; the new name must be valid and not another athlete's."""
+        cleaned = validate_athlete_name(new_name)
+        with self.write():
+            clash = self.find_athlete(cleaned)
+            if clash is not None and clash.id != athlete.id:
+                raise InvalidValue("athlete", f"an athlete named {clash.name!r} already exists")
+            self._exec("UPDATE athletes SET name = ? WHERE id = ?", [cleaned, athlete.id])
+        return self.get_athlete(athlete.id)
+
+    def archive_athlete(self, athlete: Athlete, *, archived: bool = True) -> Athlete:
+        """Hide the athlete from the picker and lists, keeping their log (False restores)."""
+        stamp = iso_utc(self.clock.now()) if archived else None
+        self._exec("UPDATE athletes SET archived_at = ? WHERE id = ?", [stamp, athlete.id])
+        return self.get_athlete(athlete.id)
+
+    def set_pin(self, athlete: Athlete, pin: str | None) -> Athlete:
+        """Set the athlete's PIN (4-8 digits), or remove it with None.
+
+        Only a salted scrypt hash is stored (see pins.py); raises InvalidValue for a PIN
+        that is not 4-8 digits, without repeating it.
+        """
+        from backtrack.pins import InvalidPin, hash_pin
+
+        try:
+            stored = None if pin is None else hash_pin(pin)
+        except InvalidPin as exc:
+            raise InvalidValue("pin", str(exc)) from None
+        self._exec("UPDATE athletes SET pin = ? WHERE id = ?", [stored, athlete.id])
+        return self.get_athlete(athlete.id)
+
+    def check_pin(self, athlete: Athlete, pin: str) -> bool:
+        """True when `pin` is the athlete's PIN, or the athlete has none. Never waits: the
+        delay after a wrong PIN is the caller's (see pins.retry_delay)."""
+        from backtrack.pins import verify_pin
+
+        row = self._one("SELECT pin FROM athletes WHERE id = ?", [athlete.id])
+        if row is None:
+            raise NotFound(f"no athlete with id {athlete.id}")
+        return row["pin"] is None or verify_pin(pin, row["pin"])
 
     # -- plans -------------------------------------------------------------------------
 
@@ -743,6 +1032,202 @@ class Store:
             params.append(exercise_id)
         return self._rows(f"SELECT * FROM suggestions WHERE {where} ORDER BY id DESC", params)
 
+    # -- history (aggregated in SQL; each query reads one drill's index range) ----------
+
+    def session_history(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 60,
+    ) -> list[SessionSummary]:
+        """One summary per session of a drill in [since, until], newest first, at most `limit`.
+
+        Each carries the rules' suggestion that judged that session (decided, or else
+        pending) and its status. For older pages, call again with `until` the day before
+        the oldest date shown. Reads only the sessions returned, through `sets_by_session`.
+        """
+        low, high = _day_bounds(since, until)
+        rows = self._rows(
+            """
+            WITH days AS (
+                SELECT session_date, COUNT(*) AS sets, MIN(reps) AS reps_min,
+                       MAX(reps) AS reps_max, SUM(reps) AS reps_total, MAX(load_kg) AS load_kg,
+                       MAX(rom_level) AS rom_level, MAX(rpe) AS rpe, MAX(pain) AS pain
+                FROM sets
+                WHERE athlete_id = :athlete AND exercise_id = :drill
+                  AND session_date >= :low AND session_date <= :high
+                GROUP BY session_date ORDER BY session_date DESC LIMIT :limit
+            )
+            SELECT d.*, g.action, g.status, g.reason
+            FROM days d LEFT JOIN suggestions g ON g.id = (
+                SELECT id FROM suggestions
+                WHERE athlete_id = :athlete AND exercise_id = :drill
+                  AND session_date = d.session_date AND source = 'rules'
+                  AND status IN ('accepted', 'declined', 'pending')
+                ORDER BY status = 'pending', id DESC LIMIT 1
+            )
+            ORDER BY d.session_date DESC
+            """,
+            {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high, "limit": limit},
+        )
+        return [
+            SessionSummary(
+                day=date.fromisoformat(r["session_date"]),
+                sets=r["sets"],
+                reps_min=r["reps_min"],
+                reps_max=r["reps_max"],
+                reps_total=r["reps_total"],
+                load_kg=r["load_kg"],
+                rom_level=r["rom_level"],
+                rpe=r["rpe"],
+                pain=r["pain"],
+                action=r["action"],
+                status=r["status"],
+                reason=r["reason"],
+            )
+            for r in rows
+        ]
+
+    def session_count(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> int:
+        """How many sessions of a drill fall in [since, until] (read from the index alone)."""
+        low, high = _day_bounds(since, until)
+        row = self._one(
+            "SELECT COUNT(DISTINCT session_date) AS n FROM sets WHERE athlete_id = ? "
+            "AND exercise_id = ? AND session_date >= ? AND session_date <= ?",
+            [athlete.id, exercise_id, low, high],
+        )
+        return row["n"] if row else 0
+
+    def session_span(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[date, date] | None:
+        """The first and last session dates of a drill in [since, until], or None if none."""
+        low, high = _day_bounds(since, until)
+        where = (
+            "FROM sets WHERE athlete_id = :a AND exercise_id = :d "
+            "AND session_date >= :low AND session_date <= :high"
+        )
+        row = self._one(
+            f"SELECT (SELECT MIN(session_date) {where}) AS first, "
+            f"(SELECT MAX(session_date) {where}) AS last",
+            {"a": athlete.id, "d": exercise_id, "low": low, "high": high},
+        )
+        if row is None or row["first"] is None:
+            return None
+        return date.fromisoformat(row["first"]), date.fromisoformat(row["last"])
+
+    def chart_series(
+        self,
+        athlete: Athlete,
+        exercise_id: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        points: int = 60,
+    ) -> list[ChartPoint]:
+        """Load, ROM and pain over [since, until], oldest first, in at most `points` points.
+
+        With no more sessions than `points`, one point per session; otherwise the range is
+        cut into equal spans of days and each point is the heaviest load, furthest ROM and
+        highest pain of its span. Gaps without sessions have no point.
+        """
+        span = self.session_span(athlete, exercise_id, since=since, until=until)
+        if span is None:
+            return []
+        first, last = span
+        width = 1
+        if self.session_count(athlete, exercise_id, since=first, until=last) > points:
+            width = -(-((last - first).days + 1) // max(points, 1))
+        rows = self._rows(
+            """
+            SELECT MIN(session_date) AS first, MAX(session_date) AS last,
+                   MAX(load_kg) AS load_kg, MAX(rom_level) AS rom_level, MAX(pain) AS pain
+            FROM sets
+            WHERE athlete_id = :a AND exercise_id = :d
+              AND session_date >= :low AND session_date <= :high
+            GROUP BY CAST((julianday(session_date) - julianday(:low)) / :width AS INTEGER)
+            ORDER BY first
+            """,
+            {
+                "a": athlete.id,
+                "d": exercise_id,
+                "low": first.isoformat(),
+                "high": last.isoformat(),
+                "width": width,
+            },
+        )
+        return [
+            ChartPoint(
+                first=date.fromisoformat(r["first"]),
+                last=date.fromisoformat(r["last"]),
+                load_kg=r["load_kg"],
+                rom_level=r["rom_level"],
+                pain=r["pain"],
+            )
+            for r in rows
+        ]
+
+    def plan_timeline(
+        self,
+        athlete: Athlete,
+        exercise_id: str | None = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 100,
+        holds: bool = True,
+    ) -> list[TimelineEntry]:
+        """Decided suggestions (accepted or declined) and clinician overrides, newest first.
+
+        Dated by the session judged, or for an override by the (UTC) day it was made. All
+        drills when `exercise_id` is None; without `holds`, accepted holds (which change
+        nothing) are left out.
+        """
+        low, high = _day_bounds(since, until)
+        extra = "AND exercise_id = :drill" if exercise_id else ""
+        if not holds:
+            extra += " AND NOT (action = 'hold' AND status = 'accepted')"
+        rows = self._rows(
+            f"""
+            SELECT * FROM suggestions
+            WHERE athlete_id = :athlete {extra}
+              AND ((source = 'rules' AND status IN ('accepted', 'declined'))
+                   OR source = 'clinician')
+              AND COALESCE(session_date, substr(decided_at, 1, 10)) BETWEEN :low AND :high
+            ORDER BY COALESCE(decided_at, created_at) DESC, id DESC LIMIT :limit
+            """,
+            {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high, "limit": limit},
+        )
+        return [
+            TimelineEntry(
+                at=parse_utc(r["decided_at"] or r["created_at"]),
+                exercise_id=r["exercise_id"],
+                session_date=date.fromisoformat(r["session_date"]) if r["session_date"] else None,
+                source=r["source"],
+                action=r["action"],
+                status=r["status"],
+                reason=r["reason"],
+                before=Plan.model_validate_json(r["plan_before"]),
+                after=Plan.model_validate_json(r["plan_after"]),
+            )
+            for r in rows
+        ]
+
     # -- export and import (CSV formatting lives in export.py) ------------------------
 
     def export_rows(
@@ -912,9 +1397,65 @@ def _trimmed(column: str) -> str:
 _SET_SELECT = "SELECT s.*, a.name AS athlete FROM sets s JOIN athletes a ON a.id = s.athlete_id"
 
 
+@dataclass(frozen=True)
+class SessionSummary:
+    """One session of one drill, aggregated in SQL, for the history screen."""
+
+    day: date
+    sets: int
+    reps_min: int
+    reps_max: int
+    reps_total: int
+    load_kg: float  # the heaviest set
+    rom_level: int  # the furthest ROM level
+    rpe: float | None  # the hardest set's RPE
+    pain: int | None  # the highest pain of any set
+    action: str | None  # the rules' suggestion that judged this session, if any
+    status: str | None  # 'accepted', 'declined' or 'pending'
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One point of the history charts: the sessions from `first` to `last`."""
+
+    first: date
+    last: date
+    load_kg: float
+    rom_level: int
+    pain: int | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A decided suggestion or a clinician override, with its reason."""
+
+    at: datetime
+    exercise_id: str
+    session_date: date | None
+    source: str  # 'rules' or 'clinician'
+    action: str
+    status: str  # 'accepted' or 'declined'
+    reason: str
+    before: Plan
+    after: Plan
+
+
+def _day_bounds(since: date | None, until: date | None) -> tuple[str, str]:
+    """[since, until] as ISO text, open ends made inclusive bounds the index can use."""
+    return (
+        since.isoformat() if since else "0000-01-01",
+        until.isoformat() if until else "9999-12-31",
+    )
+
+
 def _athlete(row: dict[str, Any]) -> Athlete:
     return Athlete(
-        id=row["id"], name=row["name"], unit=row["unit"], archived=row["archived_at"] is not None
+        id=row["id"],
+        name=row["name"],
+        unit=row["unit"],
+        archived=row["archived_at"] is not None,
+        has_pin=row.get("pin") is not None,
     )
 
 

@@ -1,0 +1,96 @@
+"""Keeping one client out of another's session on a shared screen.
+
+`IdleLock` says when the app has been left alone long enough to lock back to the athlete
+picker; `PinGuard` counts wrong PINs per athlete and makes each refusal wait longer. Both
+read injected time, so tests drive them with a fake clock and never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterable
+
+from textual.clock import Clock
+
+from backtrack.models import Athlete
+from backtrack.pins import retry_delay
+
+IDLE_ENV = "BACKTRACK_IDLE_LOCK_SECONDS"
+DEFAULT_IDLE_SECONDS = 300.0
+
+
+def idle_seconds_from_env(default: float = DEFAULT_IDLE_SECONDS) -> float:
+    """The idle time before locking: ``BACKTRACK_IDLE_LOCK_SECONDS`` if it is a number
+    (0 turns the lock off), else `default` (5 minutes)."""
+    text = os.environ.get(IDLE_ENV, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        return default
+    return seconds if seconds >= 0 and seconds == seconds else default
+
+
+def needs_picker(athletes: Iterable[Athlete]) -> bool:
+    """Whether a session must start at (and lock back to) the picker: more than one active
+    athlete, or any athlete with a PIN."""
+    active = [a for a in athletes if not a.archived]
+    return len(active) > 1 or any(a.has_pin for a in active)
+
+
+class IdleLock:
+    """Time since the last key press or click, read from a (monotonic) Textual clock."""
+
+    def __init__(self, clock: Clock, seconds: float = DEFAULT_IDLE_SECONDS) -> None:
+        self.clock = clock
+        self.seconds = seconds
+        self._last = clock.time
+
+    def touch(self) -> None:
+        """Input happened: start counting again."""
+        self._last = self.clock.time
+
+    @property
+    def idle_for(self) -> float:
+        """Seconds since the last input."""
+        return self.clock.time - self._last
+
+    @property
+    def expired(self) -> bool:
+        """True once the app has been idle for `seconds` (never when `seconds` is 0)."""
+        return self.seconds > 0 and self.idle_for >= self.seconds
+
+
+class PinGuard:
+    """Wrong PINs in a row, per athlete, and the wait before each refusal is shown.
+
+    `sleep` is awaited with the delay (asyncio.sleep by default; tests record it instead).
+    The count lives as long as the app, so leaving the PIN screen does not reset it.
+    """
+
+    def __init__(
+        self,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        delay: Callable[[int], float] = retry_delay,
+    ) -> None:
+        self.sleep = sleep
+        self.delay = delay
+        self._failures: dict[int, int] = {}
+
+    def failures(self, athlete: Athlete) -> int:
+        """Wrong PINs in a row for this athlete."""
+        return self._failures.get(athlete.id, 0)
+
+    async def refuse(self, athlete: Athlete) -> float:
+        """Count a wrong PIN and wait the delay it earns; return the delay."""
+        count = self._failures.get(athlete.id, 0) + 1
+        self._failures[athlete.id] = count
+        seconds = self.delay(count)
+        await self.sleep(seconds)
+        return seconds
+
+    def accept(self, athlete: Athlete) -> None:
+        """The right PIN: the count starts again."""
+        self._failures.pop(athlete.id, None)

@@ -1,0 +1,80 @@
+"""Messages that database workers post back to the screens (one small class each)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from backtrack.models import CheckIn, SetEntry
+from backtrack.progression import Decision
+from backtrack.tui.service import TodayView
+
+
+class TodayLoaded(Message):
+    """Today's check-in, plans, sets and suggestions were read."""
+
+    def __init__(self, view: TodayView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class CheckedIn(Message):
+    """A check-in was committed."""
+
+    def __init__(self, checkin: CheckIn) -> None:
+        super().__init__()
+        self.checkin = checkin
+
+
+class SetLogged(Message):
+    """A new set was committed."""
+
+    def __init__(self, entry: SetEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+
+class SetUpdated(Message):
+    """Changes to a logged set were committed."""
+
+    def __init__(self, entry: SetEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+
+class SetDeleted(Message):
+    """A set was deleted; `undo` says it was taken back with the undo key."""
+
+    def __init__(self, entry: SetEntry, *, undo: bool = False) -> None:
+        super().__init__()
+        self.entry = entry
+        self.undo = undo
+
+
+class Decided(Message):
+    """A suggestion was accepted or declined and recorded."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__()
+        self.decision = decision
+
+
+class StoreFailed(Message):
+    """Database work failed; nothing the lifter typed has been thrown away.
+
+    `doing` names the work ("log the set"), `message` is the store's one-line reason and
+    `field` names the bad value when the store refused one.
+    """
+
+    def __init__(self, doing: str, message: str, field: str | None = None) -> None:
+        super().__init__()
+        self.doing = doing
+        self.message = message
+        self.field = field
+
+
+class SetTimed(Message):
+    """The set stopwatch was stopped after `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__()
+        self.seconds = seconds

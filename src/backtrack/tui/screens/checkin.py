@@ -1,0 +1,59 @@
+"""The check-in: "back pain right now, 0-10", answered with one key (or a click).
+
+It dismisses with the number, or None when skipped. 0-9 are their own keys; 10 is `t` (for
+ten) or `!` (shift+1), and the button says so.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+TEN_KEYS = "t,exclamation_mark"
+
+
+class CheckInScreen(ModalScreen[int | None]):
+    """Ask for back pain right now; one keystroke answers."""
+
+    AUTO_FOCUS = ""  # Enter must not answer 0 by accident
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"answer({n})", "Answer 0-9", show=False) for n in range(10)),
+        Binding(TEN_KEYS, "answer(10)", "Answer 10", show=False, key_display="t"),
+        Binding("escape,s", "skip", "Skip check-in"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="checkin-dialog"):
+            yield Static("Back pain right now?", classes="title")
+            yield Static(
+                "0 = none, 10 = worst imaginable. Press the number (t = 10).", classes="hint"
+            )
+            with Horizontal(classes="scale"):
+                for n in range(11):
+                    label = "10 t" if n == 10 else str(n)
+                    yield Button(label, id=f"pain-{n}", classes="pain")
+            yield Static(
+                "Today's baseline, and the 24-hour response to your last session.",
+                classes="hint",
+            )
+            yield Button("Skip (s)", id="skip", classes="skip", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "skip":
+            self.dismiss(None)
+        elif event.button.id and event.button.id.startswith("pain-"):
+            self.dismiss(int(event.button.id.removeprefix("pain-")))
+
+    def action_answer(self, pain: int) -> None:
+        """Answer with `pain` (0-10)."""
+        self.dismiss(pain)
+
+    def action_skip(self) -> None:
+        """Close without a check-in; the suggestions will say it is missing."""
+        self.dismiss(None)

@@ -1,0 +1,589 @@
+"""History: how one drill went, for the clinician reviewing a client.
+
+For the drill on show and a date range (the last 26 weeks until changed): charts of load,
+ROM and pain with their dates, one row per session newest first (date, sets x reps, load in
+the athlete's unit, ROM, hardest RPE, highest pain, the suggestion of that day and whether
+it was taken), and the plan timeline (progressions, regressions, declined suggestions and
+clinician overrides, each with its reason).
+
+Everything is aggregated in SQL on the desk's own connection in a thread worker, and only
+what is shown is read: a page of sessions (m reads an older page too), the chart squeezed
+to a fixed number of points, and the newest timeline entries. `x` exports the range's sets
+to CSV in `backtrack export`'s format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    Sparkline,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from backtrack.clock import local_date
+from backtrack.models import Athlete, Exercise, Plan
+from backtrack.store import ChartPoint, SessionSummary, Store, StoreError, TimelineEntry
+from backtrack.tui.desk import Desk
+from backtrack.units import format_load, format_number, from_kg
+
+DEFAULT_WEEKS = 26
+PAGE = 60
+CHART_POINTS = 90
+TIMELINE_LIMIT = 200
+ROM_LABEL_WIDTH = 24
+REASON_WIDTH = 52
+
+ACTION_WORDS = {
+    "progress_rom": "↑ ROM",
+    "progress_load": "↑ load",
+    "progress_volume": "↑ sets",
+    "hold": "hold",
+    "regress": "↓ regress",
+    "override": "override",
+}
+DATE_INPUT = {"restrict": r"[0-9-]*", "max_length": 10, "compact": True}
+STATUS_WORDS = {"accepted": "✓ taken", "declined": "✗ declined", "pending": "… open"}
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What the history screen shows for one drill and date range, read in one go."""
+
+    athlete: Athlete
+    exercise: Exercise
+    since: date | None
+    until: date | None
+    sessions: list[SessionSummary]
+    total: int  # sessions in the range (the table may show fewer)
+    chart: list[ChartPoint]
+    timeline: list[TimelineEntry]
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        """The first and last session dates in the chart, if any."""
+        if not self.chart:
+            return None
+        return self.chart[0].first, self.chart[-1].last
+
+
+def load_history(
+    store: Store,
+    athlete: Athlete,
+    exercise_id: str,
+    *,
+    since: date | None,
+    until: date | None,
+    limit: int = PAGE,
+    holds: bool = False,
+) -> HistoryView:
+    """Read the history screen's data for one drill and range (bounded, whatever the log's
+    size: `limit` sessions, CHART_POINTS chart points, TIMELINE_LIMIT timeline entries)."""
+    return HistoryView(
+        athlete=athlete,
+        exercise=store.catalog.get(exercise_id),
+        since=since,
+        until=until,
+        sessions=store.session_history(athlete, exercise_id, since=since, until=until, limit=limit),
+        total=store.session_count(athlete, exercise_id, since=since, until=until),
+        chart=store.chart_series(
+            athlete, exercise_id, since=since, until=until, points=CHART_POINTS
+        ),
+        timeline=store.plan_timeline(
+            athlete, exercise_id, since=since, until=until, limit=TIMELINE_LIMIT, holds=holds
+        ),
+    )
+
+
+# -- words ---------------------------------------------------------------------------------
+
+
+def short(text: str, width: int) -> str:
+    """`text` cut to `width` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def day_text(day: date) -> str:
+    """'2 Sep 2026'."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def reps_text(row: SessionSummary) -> str:
+    """'3 × 8' or '3 × 6-8'."""
+    reps = str(row.reps_max) if row.reps_min == row.reps_max else f"{row.reps_min}-{row.reps_max}"
+    return f"{row.sets} × {reps}"
+
+
+def change_text(exercise: Exercise, before: Plan, after: Plan, unit: str) -> str:
+    """What a plan change does, briefly: 'ROM 2 → 3', '5 → 7.5 kg', 'sets 3 → 4'."""
+    parts = []
+    if before.rom_level != after.rom_level:
+        parts.append(f"ROM {before.rom_level} → {after.rom_level}")
+    if abs(before.load_kg - after.load_kg) > 1e-9:
+        old = format_number(from_kg(before.load_kg, unit), 2)  # type: ignore[arg-type]
+        parts.append(f"{old} → {format_load(after.load_kg, unit)}")  # type: ignore[arg-type]
+    if before.sets != after.sets:
+        parts.append(f"sets {before.sets} → {after.sets}")
+    if before.active != after.active:
+        parts.append("on" if after.active else "off")
+    return ", ".join(parts) or "no change"
+
+
+def _pain_cell(pain: int | None) -> Content:
+    if pain is None:
+        return Content("–")
+    style = "bold $error" if pain > 5 else "$warning" if pain > 3 else ""
+    return Content.styled(str(pain), style) if style else Content(str(pain))
+
+
+def _status_cell(status: str | None) -> Content:
+    if status is None:
+        return Content("")
+    style = {"accepted": "$success", "declined": "bold $warning"}.get(status, "")
+    word = STATUS_WORDS.get(status, status)
+    return Content.styled(word, style) if style else Content(word)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "athlete"
+
+
+def export_name(athlete: Athlete, since: date | None, until: date | None) -> str:
+    """'backtrack-ann-2026-05-29-to-2026-11-25.csv' for the range shown."""
+    start = since.isoformat() if since else "start"
+    end = until.isoformat() if until else "now"
+    return f"backtrack-{_slug(athlete.name)}-{start}-to-{end}.csv"
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or with -2, -3 ... before the suffix if that file exists."""
+    path = folder / name
+    number = 2
+    while path.exists():
+        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+        number += 1
+    return path
+
+
+# -- widgets -------------------------------------------------------------------------------
+
+
+class Chart(Vertical):
+    """A titled sparkline with its lowest, highest and latest value and its date range."""
+
+    DEFAULT_CSS = """
+    Chart {
+        width: 1fr; height: 6;
+        border: round $primary 60%; border-title-color: $text; border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+    }
+    Chart Sparkline { height: 3; }
+    Chart .numbers { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Sparkline([], id=f"{self.id}-line")
+        yield Static(classes="numbers")
+
+    def show(self, values: list[float], unit: str, span: tuple[date, date] | None) -> None:
+        """Draw `values` (oldest first) with their numbers and dates."""
+        self.query_one(Sparkline).data = values
+        numbers = self.query_one(".numbers", Static)
+        if not values:
+            numbers.update("no sessions in this range")
+            self.border_subtitle = ""
+            return
+        low, high, last = min(values), max(values), values[-1]
+        numbers.update(
+            f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
+            f"last {format_number(last, 2)}{unit}"
+        )
+        if span is not None:
+            first, end = span
+            self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
+
+
+class HistoryScreen(Screen[None]):
+    """One athlete's history, drill by drill (see the module's docstring)."""
+
+    DEFAULT_CSS = """
+    HistoryScreen { layout: vertical; }
+    #history-head { height: 1; background: $primary; color: $text; padding: 0 1; }
+    #drills { height: 1; padding: 0 1; }
+    #range { height: 1; padding: 0 1; }
+    #range Input { width: 14; height: 1; border: none; padding: 0 1; margin: 0 1; }
+    #range .label { width: auto; }
+    #range #range-text { width: 1fr; color: $text-muted; text-wrap: nowrap;
+        text-overflow: ellipsis; }
+    #charts { height: 6; }
+    #views { height: 1fr; }
+    #views TabPane { padding: 0; }
+    #views DataTable { height: 1fr; }
+    .detail { height: 2; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,h", "back", "Back"),
+        Binding("left_square_bracket", "step_drill(-1)", "Prev drill", key_display="["),
+        Binding("right_square_bracket", "step_drill(1)", "Next drill", key_display="]"),
+        *(Binding(str(n), f"pick_drill({n - 1})", "Drill 1-9", show=False) for n in range(1, 10)),
+        Binding("f", "filter", "Dates"),
+        Binding("a", "all_dates", "All dates"),
+        Binding("v", "switch_view", "Sessions/timeline"),
+        Binding("o", "toggle_holds", "Holds", show=False),
+        Binding("m", "more", "Older"),
+        Binding("x", "export", "Export CSV"),
+    ]
+
+    class Loaded(Message):
+        """The history for the shown drill and range was read."""
+
+        def __init__(self, view: HistoryView, generation: int) -> None:
+            super().__init__()
+            self.view = view
+            self.generation = generation
+
+    class Exported(Message):
+        """The shown range was written to `path`."""
+
+        def __init__(self, path: Path, count: int) -> None:
+            super().__init__()
+            self.path = path
+            self.count = count
+
+    class Failed(Message):
+        """Reading or exporting failed with a one-line reason."""
+
+        def __init__(self, doing: str, reason: str) -> None:
+            super().__init__()
+            self.doing = doing
+            self.reason = reason
+
+    def __init__(
+        self,
+        desk: Desk,
+        athlete: Athlete,
+        *,
+        exercise_id: str | None = None,
+        export_dir: Path | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.athlete = athlete
+        self.drills = [e.id for e in desk.catalog]
+        self.drill = self.drills.index(exercise_id) if exercise_id in self.drills else 0
+        self.export_dir = export_dir
+        self.today = today or local_date(desk.clock.now())
+        self.since: date | None = self.today - timedelta(weeks=DEFAULT_WEEKS)
+        self.until: date | None = self.today
+        self.limit = PAGE
+        self.holds = False
+        self.view: HistoryView | None = None
+        self._generation = 0
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(
+                ("backtrack", "bold"), "  ·  ", (self.athlete.name, "bold"), "  ·  history"
+            ),
+            id="history-head",
+        )
+        yield Static(id="drills")
+        with Horizontal(id="range"):
+            yield Static("From ", classes="label")
+            yield Input(self._date_value(self.since), placeholder="start", **DATE_INPUT, id="since")
+            yield Static("to ", classes="label")
+            yield Input(self._date_value(self.until), placeholder="today", **DATE_INPUT, id="until")
+            yield Static(id="range-text")
+        with Horizontal(id="charts"):
+            yield Chart(f"Load ({self.athlete.unit})", id="chart-load")
+            yield Chart("ROM level", id="chart-rom")
+            yield Chart("Pain (0-10)", id="chart-pain")
+        with TabbedContent(id="views"):
+            with TabPane("Sessions", id="sessions-pane"):
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield Static(classes="detail", id="session-detail")
+            with TabPane("Plan timeline", id="timeline-pane"):
+                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                yield Static(classes="detail", id="timeline-detail")
+        yield Footer()
+
+    @staticmethod
+    def _date_value(day: date | None) -> str:
+        return day.isoformat() if day else ""
+
+    def on_mount(self) -> None:
+        sessions = self.query_one("#sessions", DataTable)
+        sessions.add_columns("Date", "Sets", "Load", "ROM", "RPE", "Pain", "Next", "Taken")
+        timeline = self.query_one("#timeline", DataTable)
+        timeline.add_columns("Date", "Change", "Decision", "Reason")
+        sessions.focus()
+        self._show_drills()
+        self.reload()
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def exercise_id(self) -> str:
+        """The drill on show."""
+        return self.drills[self.drill]
+
+    def reload(self) -> None:
+        """Read the shown drill and range again in a thread worker."""
+        self._generation += 1
+        generation = self._generation
+        args = (self.athlete, self.exercise_id)
+        since, until, limit, holds = self.since, self.until, self.limit, self.holds
+
+        def job() -> None:
+            try:
+                view = self.desk.run(
+                    lambda store: load_history(
+                        store, *args, since=since, until=until, limit=limit, holds=holds
+                    )
+                )
+            except StoreError as exc:
+                self.post_message(self.Failed("read the history", str(exc)))
+                return
+            self.post_message(self.Loaded(view, generation))
+
+        self.run_worker(job, thread=True, group="history-read", exit_on_error=False)
+
+    def on_history_screen_loaded(self, message: Loaded) -> None:
+        if message.generation != self._generation:
+            return  # an older read finished after a newer one started
+        self.view = message.view
+        self._render_view(message.view)
+
+    def on_history_screen_failed(self, message: Failed) -> None:
+        self.notify(f"Could not {message.doing}: {message.reason}", severity="error", timeout=12)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _show_drills(self) -> None:
+        parts: list[Content | str] = []
+        for index, drill_id in enumerate(self.drills):
+            name = self.desk.catalog.get(drill_id).name
+            style = "reverse bold" if index == self.drill else ""
+            parts.append(Content.styled(f" {index + 1} {name} ", style))
+            parts.append(" ")
+        self.query_one("#drills", Static).update(Content.assemble(*parts))
+
+    def _render_view(self, view: HistoryView) -> None:
+        unit = view.athlete.unit
+        span = view.span
+        shown = len(view.sessions)
+        if span is None:
+            words = "no sessions of this drill in this range"
+        else:
+            more = "" if shown >= view.total else f" (newest {shown} listed; m for older)"
+            words = f"{view.total} sessions, {day_text(span[0])} → {day_text(span[1])}{more}"
+        self.query_one("#range-text", Static).update(words)
+        self.query_one("#chart-load", Chart).show(
+            [from_kg(p.load_kg, unit) for p in view.chart], f" {unit}", span
+        )
+        self.query_one("#chart-rom", Chart).show(
+            [float(p.rom_level) for p in view.chart], f" of {view.exercise.max_rom_level}", span
+        )
+        self.query_one("#chart-pain", Chart).show(
+            [float(p.pain or 0) for p in view.chart], "/10", span
+        )
+        self._fill_sessions(view)
+        self._fill_timeline(view)
+
+    def _fill_sessions(self, view: HistoryView) -> None:
+        table = self.query_one("#sessions", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in view.sessions:
+            label = view.exercise.rom_label(s.rom_level)
+            table.add_row(
+                s.day.isoformat(),
+                reps_text(s),
+                format_load(s.load_kg, view.athlete.unit),
+                short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH),
+                format_number(s.rpe) if s.rpe is not None else "–",
+                _pain_cell(s.pain),
+                ACTION_WORDS.get(s.action or "", s.action or ""),
+                _status_cell(s.status),
+                key=s.day.isoformat(),
+            )
+        if view.sessions:
+            table.move_cursor(row=min(row, len(view.sessions) - 1))
+        self._session_detail()
+
+    def _fill_timeline(self, view: HistoryView) -> None:
+        table = self.query_one("#timeline", DataTable)
+        table.clear()
+        for index, entry in enumerate(view.timeline):
+            day = entry.session_date or entry.at.date()
+            decision = "clinician" if entry.source == "clinician" else entry.status
+            table.add_row(
+                day.isoformat(),
+                change_text(view.exercise, entry.before, entry.after, view.athlete.unit),
+                _status_cell(decision) if decision != "clinician" else Content("clinician"),
+                short(entry.reason, REASON_WIDTH),
+                key=str(index),
+            )
+        self._timeline_detail()
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _session_detail(self) -> None:
+        detail = self.query_one("#session-detail", Static)
+        view, table = self.view, self.query_one("#sessions", DataTable)
+        if view is None or not view.sessions:
+            detail.update("")
+            return
+        row = view.sessions[min(table.cursor_row, len(view.sessions) - 1)]
+        if row.reason is None:
+            detail.update(f"{row.day}: no suggestion judged this session yet.")
+            return
+        action = ACTION_WORDS.get(row.action or "", row.action or "")
+        taken = STATUS_WORDS.get(row.status or "", row.status or "")
+        detail.update(f"{row.day}: {action} ({taken}) — {row.reason}")
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _timeline_detail(self) -> None:
+        detail = self.query_one("#timeline-detail", Static)
+        view, table = self.view, self.query_one("#timeline", DataTable)
+        if view is None or not view.timeline:
+            holds = "" if self.holds else " (accepted holds hidden: o shows them)"
+            detail.update(f"No decided suggestions or overrides in this range{holds}.")
+            return
+        entry = view.timeline[min(table.cursor_row, len(view.timeline) - 1)]
+        detail.update(f"{entry.at:%Y-%m-%d %H:%M} UTC — {entry.reason}")
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Leave a date field, or else go back to the session."""
+        if isinstance(self.focused, Input):
+            self.query_one("#sessions", DataTable).focus()
+            return
+        self.dismiss(None)
+
+    def action_step_drill(self, step: int) -> None:
+        """Show the previous (-1) or next (+1) drill."""
+        self.action_pick_drill((self.drill + step) % len(self.drills))
+
+    def action_pick_drill(self, index: int) -> None:
+        """Show the drill at `index` (0-based) of the catalog."""
+        if 0 <= index < len(self.drills) and index != self.drill:
+            self.drill = index
+            self.limit = PAGE
+            self._show_drills()
+            self.reload()
+
+    def action_filter(self) -> None:
+        """Put the cursor in the 'from' date (Enter applies, Esc leaves)."""
+        self.query_one("#since", Input).focus()
+
+    def action_all_dates(self) -> None:
+        """Show the whole log of this drill."""
+        self.query_one("#since", Input).value = ""
+        self.query_one("#until", Input).value = ""
+        self._apply_range()
+
+    def action_switch_view(self) -> None:
+        """Switch between the sessions table and the plan timeline."""
+        tabs = self.query_one(TabbedContent)
+        pane = "timeline-pane" if tabs.active == "sessions-pane" else "sessions-pane"
+        tabs.active = pane
+        self.query_one("#timeline" if pane == "timeline-pane" else "#sessions").focus()
+
+    def action_toggle_holds(self) -> None:
+        """Show or hide accepted holds in the timeline."""
+        self.holds = not self.holds
+        self.reload()
+
+    def action_more(self) -> None:
+        """List an older page of sessions too."""
+        if self.view is not None and len(self.view.sessions) < self.view.total:
+            self.limit += PAGE
+            self.reload()
+
+    @on(Input.Submitted)
+    def _range_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._apply_range():
+            self.query_one("#sessions", DataTable).focus()
+
+    def _apply_range(self) -> bool:
+        """Take the dates typed; an unreadable or backwards range is refused with a note."""
+        values = {}
+        for field_id in ("since", "until"):
+            text = self.query_one(f"#{field_id}", Input).value.strip()
+            try:
+                values[field_id] = date.fromisoformat(text) if text else None
+            except ValueError:
+                self.notify(f"{text!r} is not a date (YYYY-MM-DD).", severity="error")
+                self.query_one(f"#{field_id}", Input).focus()
+                return False
+        since, until = values["since"], values["until"]
+        if since and until and since > until:
+            self.notify(f"{since} is after {until}.", severity="error")
+            return False
+        self.since, self.until, self.limit = since, until, PAGE
+        self.reload()
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim 'older' when every session of the range is listed."""
+        if action == "more":
+            view = self.view
+            return True if view is not None and len(view.sessions) < view.total else None
+        return True
+
+    # -- export ---------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write the shown date range (every drill) to a CSV in `backtrack export`'s format."""
+        from backtrack.export import export_to_file
+
+        folder = self.export_dir or Path.cwd()
+        path = free_path(folder, export_name(self.athlete, self.since, self.until))
+        athlete, since, until = self.athlete, self.since, self.until
+
+        def job() -> None:
+            try:
+                count = self.desk.run(
+                    lambda store: export_to_file(
+                        store, path, athlete=athlete, since=since, until=until
+                    )
+                )
+            except (StoreError, OSError) as exc:
+                self.post_message(self.Failed("export", str(exc)))
+                return
+            self.post_message(self.Exported(path, count))
+
+        self.run_worker(job, thread=True, group="history-export", exit_on_error=False)
+
+    def on_history_screen_exported(self, message: Exported) -> None:
+        self.notify(
+            f"{message.count} sets written to {message.path}",
+            title="Exported",
+            timeout=15,
+        )

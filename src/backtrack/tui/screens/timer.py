@@ -1,0 +1,54 @@
+"""The big rest timer, to read from across the room, with the set stopwatch under it.
+
+The timers belong to the app, so leaving this screen never stops them; the buttons run the
+same app actions as the keys.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer
+
+from backtrack.tui.widgets.rest_timer import RestDisplay, StopwatchDisplay
+from backtrack.tui.widgets.top_bar import TopBar
+
+BUTTONS = (
+    ("app.toggle_rest", "pause/resume (space)"),
+    ("app.adjust_rest(-15)", "-15 s (-)"),
+    ("app.adjust_rest(15)", "+15 s (+)"),
+    ("app.skip_rest", "skip (k)"),
+    ("app.toggle_stopwatch", "stopwatch (s)"),
+)
+
+
+class TimerScreen(Screen[None]):
+    """Rest countdown and set stopwatch in big digits; escape or t goes back."""
+
+    AUTO_FOCUS = ""  # the buttons are for the mouse; Enter must not press one by accident
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "app.toggle_rest", "Pause/resume"),
+        Binding("minus", "app.adjust_rest(-15)", "-15 s", key_display="-"),
+        Binding("plus,equals_sign", "app.adjust_rest(15)", "+15 s", key_display="+"),
+        Binding("k", "app.skip_rest", "Skip rest"),
+        Binding("s", "app.toggle_stopwatch", "Stopwatch"),
+        Binding("escape,t", "app.pop_screen", "Back", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        gym = self.app.gym  # type: ignore[attr-defined]
+        yield TopBar(gym.athlete.name, gym.today.strftime("%a %d %b"))
+        with Vertical(id="timer-body"):
+            with Center():
+                yield RestDisplay(id="big-rest")
+            with Center():
+                yield StopwatchDisplay(id="stopwatch")
+            with Center(), Horizontal(id="timer-buttons"):
+                for action, label in BUTTONS:
+                    yield Button(label, action=action, compact=True)
+        yield Footer(compact=True)

@@ -1,0 +1,417 @@
+"""Today: the day's drills, the selected drill's plan, suggestion and sets, and the set form.
+
+The screen has two modes. With the cursor in the set table, single keys act (Enter logs,
+e edits, x deletes, u undoes, a/d accept or decline, left/right or 1-9 pick a drill). Enter
+puts the cursor in the form; Enter there commits the set and brings the cursor back.
+
+All database work runs in thread workers, one at a time (see `service.Gym`), and posts a
+message back; a failure is shown and the form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from backtrack.models import SetEntry
+from backtrack.store import StoreError
+from backtrack.tui.messages import (
+    CheckedIn,
+    Decided,
+    SetDeleted,
+    SetLogged,
+    SetTimed,
+    SetUpdated,
+    StoreFailed,
+    TodayLoaded,
+)
+from backtrack.tui.screens.checkin import CheckInScreen
+from backtrack.tui.screens.confirm import ConfirmScreen
+from backtrack.tui.service import DrillToday, Gym, TodayView
+from backtrack.tui.timing import clock_text
+from backtrack.tui.widgets.drill_list import DrillList
+from backtrack.tui.widgets.log_form import LogForm
+from backtrack.tui.widgets.rest_timer import RestDisplay
+from backtrack.tui.widgets.set_table import SetTable
+from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
+from backtrack.tui.widgets.top_bar import TopBar
+from backtrack.units import format_load
+
+DB_GROUP = "db"
+
+
+class TodayScreen(Screen[None]):
+    """The lifter's page for today's session."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "log", "Log set", tooltip="Type the next set in the form"),
+        Binding("e", "edit", "Edit", tooltip="Change the selected set"),
+        Binding("x,delete", "delete", "Delete", tooltip="Delete the selected set (asks first)"),
+        Binding("u", "undo", "Undo", tooltip="Take back the last set logged"),
+        Binding("a", "accept", "Accept", tooltip="Accept the suggestion: the plan changes"),
+        Binding("d", "decline", "Decline", tooltip="Decline the suggestion: the plan stays"),
+        Binding("c", "check_in", "Check-in", tooltip="Record back pain right now (0-10)"),
+        Binding("left", "step_drill(-1)", "Previous drill", show=False),
+        Binding("right", "step_drill(1)", "Next drill", show=False),
+        *(
+            Binding(str(n), f"pick_drill({n - 1})", "Drill by number", show=False)
+            for n in range(1, 10)
+        ),
+    ]
+
+    def __init__(self, gym: Gym) -> None:
+        super().__init__()
+        self.gym = gym
+        self.view: TodayView | None = None
+        self.selected = 0
+        self.drafts: dict[str, dict[str, str]] = {}  # typed but not logged, per drill
+        self.form_drill: str | None = None  # the drill the form is filled for
+        self.logged: list[int] = []  # sets logged in this run, for undo
+        self.asked_check_in = False
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.gym.athlete.name, self.gym.today.strftime("%a %d %b"))
+        with Horizontal(id="today"):
+            with Vertical(id="side"):
+                yield DrillList(id="drills")
+                yield RestDisplay(id="rest")
+            with Vertical(id="main"):
+                yield Static(id="drill-title")
+                yield SuggestionBanner(id="suggestion")
+                yield SetTable(id="sets")
+                yield LogForm(id="form")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(SetTable).focus()
+        self.reload()
+
+    # -- the selected drill ---------------------------------------------------------------
+
+    @property
+    def drill(self) -> DrillToday | None:
+        """The drill on show, if there is one."""
+        if self.view is None or not self.view.drills:
+            return None
+        return self.view.drills[min(self.selected, len(self.view.drills) - 1)]
+
+    def render_view(self) -> None:
+        """Draw the loaded view; never overwrites what the lifter is typing."""
+        view, drill = self.view, self.drill
+        if view is None:
+            return
+        self.set_class(drill is None, "-no-drills")
+        self.query_one(DrillList).show(view.drills, self.selected)
+        if drill is None:
+            self.query_one("#drill-title", Static).update(
+                "No active drills. A clinician can add one: backtrack plan DRILL --active"
+            )
+            return
+        unit = view.athlete.unit
+        exercise = drill.exercise
+        self.query_one("#drill-title", Static).update(
+            Content.assemble(
+                (exercise.name, "bold"),
+                f"  loads {exercise.loads}\n",
+                ("Plan ", "bold"),
+                plan_text(exercise, drill.plan, unit),
+                f" · rest {clock_text(exercise.rest_seconds)}",
+            )
+        )
+        self.query_one(SuggestionBanner).show(
+            exercise,
+            drill.plan,
+            drill.suggestion,
+            unit,
+            today=view.day,
+            problem=drill.suggestion_problem,
+            checked_in=view.checkin is not None,
+        )
+        self.query_one(SetTable).show(exercise, drill.sets, unit)
+        self._show_form(drill)
+        self.refresh_bindings()
+
+    def _show_form(self, drill: DrillToday) -> None:
+        form = self.query_one(LogForm)
+        if form.editing is not None:
+            return
+        self._stash_form()
+        form.configure(drill.exercise, self.gym.athlete.unit, drill.done + 1)
+        draft = self.drafts.get(drill.exercise.id)
+        if draft is not None:
+            form.restore(draft)
+        else:
+            form.fill(drill.prefill(self.gym.athlete))
+        self.form_drill = drill.exercise.id
+
+    def _stash_form(self) -> None:
+        """Keep what was typed for the drill the form shows (dropped if nothing was typed)."""
+        form = self.query_one(LogForm)
+        if self.form_drill is None or form.editing is not None:
+            return
+        if form.is_dirty:
+            self.drafts[self.form_drill] = form.raw()
+        else:
+            self.drafts.pop(self.form_drill, None)
+
+    def action_step_drill(self, step: int) -> None:
+        """Show the previous (-1) or next (+1) drill."""
+        if self.view and self.view.drills:
+            self.action_pick_drill((self.selected + step) % len(self.view.drills))
+
+    def action_pick_drill(self, index: int) -> None:
+        """Show the drill at `index` (0-based) of the day's list."""
+        if not self.view or not 0 <= index < len(self.view.drills) or index == self.selected:
+            return
+        self._cancel_edit()
+        self.selected = index
+        self.render_view()
+
+    @on(DrillList.Picked)
+    def _drill_clicked(self, event: DrillList.Picked) -> None:
+        self.action_pick_drill(event.index)
+
+    # -- database work ------------------------------------------------------------------
+
+    def _db(self, doing: str, work: Callable[[], Message | None], *, reload: bool = True) -> None:
+        """Run `work` in a thread worker after any earlier database work; post its message.
+
+        With `reload`, today's view is read again afterwards and posted too. A failure posts
+        StoreFailed and nothing else.
+        """
+
+        def job() -> None:
+            try:
+                message = work()
+                view = self.gym.load() if reload else None
+            except StoreError as exc:
+                self.post_message(StoreFailed(doing, str(exc), getattr(exc, "field", None)))
+                return
+            except Exception as exc:  # never lose the app (and the typed set) to a surprise
+                self.post_message(StoreFailed(doing, f"unexpected {type(exc).__name__}: {exc}"))
+                return
+            if message is not None:
+                self.post_message(message)
+            if view is not None:
+                self.post_message(TodayLoaded(view))
+
+        self.run_worker(job, name=doing, group=DB_GROUP, thread=True, exit_on_error=False)
+
+    def reload(self) -> None:
+        """Read today's log again."""
+        self._db("read today's log", lambda: None)
+
+    def on_today_loaded(self, message: TodayLoaded) -> None:
+        self.view = message.view
+        self.render_view()
+        if message.view.checkin is None and not self.asked_check_in:
+            self.asked_check_in = True
+            self.action_check_in()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(
+            f"Could not {message.doing}: {message.message}",
+            title="Not saved" if message.doing != "read today's log" else "Database problem",
+            severity="error",
+            timeout=12,
+        )
+        if message.field:
+            self.query_one(LogForm).refuse(message.field, message.message)
+
+    # -- check-in -----------------------------------------------------------------------
+
+    def action_check_in(self) -> None:
+        """Ask 'back pain right now' (0-10)."""
+        self.app.push_screen(CheckInScreen(), self._checked_in)
+
+    def _checked_in(self, pain: int | None) -> None:
+        if pain is None:
+            self.notify("No check-in today: the suggestions will say it is missing.")
+            return
+        self._db("record the check-in", lambda: CheckedIn(self.gym.check_in(pain)))
+
+    def on_checked_in(self, message: CheckedIn) -> None:
+        self.notify(f"Back pain {message.checkin.pain}/10 recorded.", title="Checked in")
+
+    # -- logging and editing -------------------------------------------------------------
+
+    def action_log(self) -> None:
+        """Put the cursor in the set form."""
+        if self.drill is not None:
+            self.query_one(LogForm).begin()
+
+    @on(LogForm.Submitted)
+    def _form_submitted(self, event: LogForm.Submitted) -> None:
+        drill, draft = self.drill, event.draft
+        if drill is None:
+            return
+        if event.editing is not None:
+            set_id = event.editing
+            self._db("save the set", lambda: SetUpdated(self.gym.update_set(set_id, draft)))
+        else:
+            exercise_id = drill.exercise.id
+            self._db("log the set", lambda: SetLogged(self.gym.log_set(exercise_id, draft)))
+
+    @on(LogForm.Left)
+    def _form_left(self, event: LogForm.Left) -> None:
+        if event.editing is not None:
+            self._cancel_edit()
+        self.query_one(SetTable).focus()
+
+    def on_set_logged(self, message: SetLogged) -> None:
+        entry = message.entry
+        exercise = self.gym.exercise(entry.exercise_id)
+        assert entry.id is not None
+        self.logged.append(entry.id)
+        self._forget_draft(entry.exercise_id)
+        self.app.start_rest(exercise.rest_seconds, f"{exercise.name} set {entry.set_number}")
+        self.notify(
+            _set_words(entry, self.gym.athlete.unit), title=f"Set {entry.set_number} logged"
+        )
+        self.query_one(SetTable).focus()
+
+    def _forget_draft(self, exercise_id: str) -> None:
+        """The form's values are saved: let the next view refill it from the new set."""
+        self.drafts.pop(exercise_id, None)
+        if self.form_drill == exercise_id:
+            self.form_drill = None
+
+    def action_edit(self) -> None:
+        """Change the selected set in the form."""
+        entry = self.query_one(SetTable).selected
+        if entry is None:
+            return
+        self._stash_form()
+        self.query_one(LogForm).start_edit(entry, self.gym.athlete.unit)
+
+    def _cancel_edit(self) -> None:
+        form = self.query_one(LogForm)
+        if form.editing is not None:
+            form.stop_edit()
+            self.form_drill = None
+            if self.drill is not None:
+                self._show_form(self.drill)
+
+    def on_set_updated(self, message: SetUpdated) -> None:
+        self._cancel_edit()
+        self.notify(
+            _set_words(message.entry, self.gym.athlete.unit),
+            title=f"Set {message.entry.set_number} saved",
+        )
+        self.query_one(SetTable).focus()
+
+    # -- deleting and undoing ------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        """Delete the selected set, after a yes."""
+        entry = self.query_one(SetTable).selected
+        if entry is None or entry.id is None:
+            return
+        set_id = entry.id
+        name = self.gym.exercise(entry.exercise_id).name
+        question = (
+            f"Delete set {entry.set_number} of {name}?\n{_set_words(entry, self.gym.athlete.unit)}"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._db("delete the set", lambda: SetDeleted(self.gym.delete_set(set_id)))
+
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+
+    def action_undo(self) -> None:
+        """Take back the last set logged since the app started."""
+        if not self.logged:
+            self.notify("Nothing to undo. To remove an older set, select it and press x.")
+            return
+        set_id = self.logged[-1]
+        self._db("undo the set", lambda: SetDeleted(self.gym.delete_set(set_id), undo=True))
+
+    def on_set_deleted(self, message: SetDeleted) -> None:
+        entry = message.entry
+        if entry.id in self.logged:
+            if self.logged[-1] == entry.id and self.app.rest.state != "idle":
+                self.app.rest.skip()
+            self.logged.remove(entry.id)
+        self._forget_draft(entry.exercise_id)
+        verb = "Undone" if message.undo else "Deleted"
+        self.notify(
+            _set_words(entry, self.gym.athlete.unit),
+            title=f"{verb}: set {entry.set_number} of {self.gym.exercise(entry.exercise_id).name}",
+        )
+
+    # -- the suggestion -----------------------------------------------------------------
+
+    def action_accept(self) -> None:
+        """Accept the suggestion: the plan changes (recorded in the audit trail)."""
+        self._decide(accept=True)
+
+    def action_decline(self) -> None:
+        """Decline the suggestion: recorded; the plan stays."""
+        self._decide(accept=False)
+
+    def _decide(self, *, accept: bool) -> None:
+        drill = self.drill
+        if drill is None or self.view is None or not can_decide(drill.suggestion, self.view.day):
+            return
+        exercise_id = drill.exercise.id
+        verb = "accept" if accept else "decline"
+        self._db(
+            f"{verb} the suggestion",
+            lambda: Decided(self.gym.decide(exercise_id, accept=accept)),
+        )
+
+    def on_decided(self, message: Decided) -> None:
+        decision = message.decision
+        exercise = self.gym.exercise(decision.suggestion.exercise_id)
+        plan = plan_text(exercise, decision.plan, self.gym.athlete.unit)
+        if decision.accepted:
+            self._forget_draft(exercise.id)
+            self.notify(f"Plan now: {plan}", title=f"Accepted for {exercise.name}")
+        else:
+            self.notify(f"Plan stays: {plan}", title=f"Declined for {exercise.name}")
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the keys that have nothing to act on right now."""
+        if action in ("accept", "decline"):
+            drill = self.drill
+            if drill is None or self.view is None:
+                return None
+            return True if can_decide(drill.suggestion, self.view.day) else None
+        if action in ("edit", "delete"):
+            return True if self.query_one(SetTable).selected is not None else None
+        if action == "undo":
+            return True if self.logged else None
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _row_moved(self) -> None:
+        self.refresh_bindings()
+
+    def on_set_timed(self, message: SetTimed) -> None:
+        """Put the set's time under tension in the note, unless a note was typed."""
+        form = self.query_one(LogForm)
+        note = form.field("note")
+        if not note.value.strip():
+            note.value = f"TUT {message.seconds} s"
+
+
+def _set_words(entry: SetEntry, unit: str) -> str:
+    """One line about a set: '8 reps at 2.5 kg, ROM 2, RPE 8, pain 2/10'."""
+    parts = [f"{entry.reps} reps at {format_load(entry.load_kg, unit)}", f"ROM {entry.rom_level}"]  # type: ignore[arg-type]
+    if entry.rpe is not None:
+        parts.append(f"RPE {entry.rpe:g}")
+    if entry.pain is not None:
+        parts.append(f"pain {entry.pain}/10")
+    return ", ".join(parts)

@@ -1,0 +1,440 @@
+"""The set form: reps, effort, pain, load, ROM and a note, committed with Enter.
+
+Fields are in the order a lifter changes them between sets (reps, RPE, pain first; load and
+ROM come prefilled). Every value is checked as it is typed; a refused value turns its box red
+and the reason appears under the fields, and nothing typed is ever cleared by a refusal.
+In any number box the quick-pick letters (e, m, h, v, x) set the effort; up/down step a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Input, Static
+
+from backtrack.models import Exercise, SetEntry
+from backtrack.store import MAX_LOAD_KG
+from backtrack.tui.service import SetDraft
+from backtrack.units import Unit, format_number, from_kg, to_kg
+
+
+@dataclass(frozen=True)
+class QuickPick:
+    """An effort a lifter can pick with one letter; `rpe` is what gets logged."""
+
+    key: str
+    word: str
+    rpe: float
+
+
+QUICK_PICKS = (
+    QuickPick("e", "easy", 6),
+    QuickPick("m", "medium", 7),
+    QuickPick("h", "hard", 8),
+    QuickPick("v", "very hard", 9),
+    QuickPick("x", "max", 10),
+)
+PICK_BY_KEY = {pick.key: pick for pick in QUICK_PICKS}
+FIELDS = ("reps", "rpe", "pain", "load", "rom", "note")
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{what}: {text!r} is not a number")
+    return value
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    value = _number(text, what)
+    if value != int(value) or not low <= value <= high:
+        raise ValueError(f"{what}: {text} is not a whole number {low} to {high}")
+    return int(value)
+
+
+def parse_reps(text: str) -> int:
+    """Reps done: a whole number 0-100 (required)."""
+    if not text.strip():
+        raise ValueError("reps: type how many reps you did")
+    return _whole(text, "reps", 0, 100)
+
+
+def parse_rpe(text: str) -> float | None:
+    """Effort as RPE 1-10 in steps of 0.5, or None when blank."""
+    if not text.strip():
+        return None
+    value = _number(text, "RPE")
+    if not 1 <= value <= 10 or value * 2 != int(value * 2):
+        raise ValueError(f"RPE: {text} is not 1 to 10 in steps of 0.5")
+    return value
+
+
+def parse_pain(text: str) -> int | None:
+    """Back pain during the set, a whole number 0-10, or None when blank."""
+    if not text.strip():
+        return None
+    return _whole(text, "pain", 0, 10)
+
+
+def parser_for_load(unit: Unit) -> Callable[[str], float]:
+    """A parser for a load in `unit`: 0 or more and below 1000 kg (required)."""
+
+    def parse_load(text: str) -> float:
+        if not text.strip():
+            raise ValueError(f"load: type the load in {unit} (0 for bodyweight)")
+        value = _number(text, "load")
+        if value < 0:
+            raise ValueError(f"load: {text} {unit} is below 0")
+        if to_kg(value, unit) >= MAX_LOAD_KG:
+            raise ValueError(f"load: {text} {unit} is not below 1000 kg")
+        return value
+
+    return parse_load
+
+
+def parser_for_rom(exercise: Exercise) -> Callable[[str], int]:
+    """A parser for a level on the drill's ROM ladder (required)."""
+
+    def parse_rom(text: str) -> int:
+        if not text.strip():
+            raise ValueError(f"ROM: type a level, 1 to {exercise.max_rom_level}")
+        return _whole(text, "ROM", 1, exercise.max_rom_level)
+
+    return parse_rom
+
+
+class Parsed(Validator):
+    """Valid when the field's parser accepts the text; the failure is the parser's reason."""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__()
+        self._field = field
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self._field.parse(value)
+        except ValueError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class Field(Input):
+    """A form box that knows how to turn its text into a value (or say why it cannot)."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any], **kwargs: Any) -> None:
+        super().__init__(id=f"field-{name}", validate_on=["changed", "submitted"], **kwargs)
+        self.field_name = name
+        self.parse = parse
+        self.validators = [Parsed(self)]
+
+    def problem(self) -> str | None:
+        """Why the current text is refused, or None when it is fine."""
+        try:
+            self.parse(self.value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+class NumberField(Field):
+    """A number box: up/down step the value; the quick-pick letters set the effort."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "step(1)", "More", show=False, tooltip="One step more (reps, RPE, load...)"),
+        Binding("down", "step(-1)", "Less", show=False, tooltip="One step less"),
+    ]
+
+    class PickedEffort(Message):
+        """A quick-pick letter was typed in a number box."""
+
+        def __init__(self, pick: QuickPick) -> None:
+            super().__init__()
+            self.pick = pick
+
+    def __init__(
+        self,
+        name: str,
+        parse: Callable[[str], Any],
+        *,
+        step: float = 1,
+        low: float = 0,
+        high: float = 100,
+        blank_start: float = 0,
+        integer: bool = True,
+    ) -> None:
+        super().__init__(name, parse, type="integer" if integer else "number")
+        self.step, self.low, self.high, self.blank_start = step, low, high, blank_start
+
+    async def _on_key(self, event: Key) -> None:
+        pick = PICK_BY_KEY.get(event.character or "")
+        if pick is not None:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PickedEffort(pick))
+            return
+        await super()._on_key(event)
+
+    def action_step(self, direction: int) -> None:
+        """Step the value up or down, staying within its bounds."""
+        try:
+            current = float(self.value)
+        except ValueError:
+            current = self.blank_start - direction * self.step
+        value = min(self.high, max(self.low, current + direction * self.step))
+        self.value = format_number(value)
+        self.cursor_position = len(self.value)
+
+
+class LogForm(Vertical):
+    """The set form: fill it, Enter commits (posts `Submitted`), escape leaves it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave form"),
+        Binding("enter", "submit", "Log set"),
+    ]
+
+    class Submitted(Message):
+        """The lifter pressed Enter and every value is valid; `editing` is a set id or None."""
+
+        def __init__(self, draft: SetDraft, editing: int | None) -> None:
+            super().__init__()
+            self.draft = draft
+            self.editing = editing
+
+    class Left(Message):
+        """The lifter pressed escape: back to the keys of the screen."""
+
+        def __init__(self, editing: int | None) -> None:
+            super().__init__()
+            self.editing = editing
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.editing: int | None = None
+        self._exercise: Exercise | None = None
+        self._unit: Unit = "kg"
+        self._next_number = 1
+        self._editing_number = 0
+        self._prefilled: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="form-title")
+        with Horizontal(classes="fields"):
+            yield self._column("reps", "reps", NumberField("reps", parse_reps))
+            yield self._column(
+                "rpe",
+                "RPE",
+                NumberField(
+                    "rpe", parse_rpe, step=0.5, low=1, high=10, blank_start=7, integer=False
+                ),
+            )
+            yield self._column("pain", "pain", NumberField("pain", parse_pain, high=10))
+            yield self._column(
+                "load", "load", NumberField("load", parser_for_load("kg"), integer=False)
+            )
+            yield self._column("rom", "ROM", NumberField("rom", parse_rom_placeholder, low=1))
+            yield self._column("note", "note", Field("note", str, max_length=200))
+        yield Static("", classes="form-message")
+        with Horizontal(classes="picks"):
+            yield Static("RPE:", classes="picks-label")
+            for pick in QUICK_PICKS:
+                yield Button(
+                    Content.assemble(
+                        " ", (pick.key, "bold underline"), f" {pick.word} {pick.rpe:g} "
+                    ),
+                    id=f"pick-{pick.key}",
+                    classes="pick",
+                    compact=True,
+                )
+
+    @staticmethod
+    def _column(name: str, caption: str, field: Field) -> Vertical:
+        column = Vertical(Static(caption, classes="caption"), field, classes=f"column col-{name}")
+        return column
+
+    # -- reading and filling ------------------------------------------------------------
+
+    def field(self, name: str) -> Field:
+        """The box for one of FIELDS."""
+        return self.query_one(f"#field-{name}", Field)
+
+    def configure(self, exercise: Exercise, unit: Unit, next_number: int) -> None:
+        """Set the form up for a drill: its ROM ladder, the load unit and the next set number."""
+        self._exercise, self._unit, self._next_number = exercise, unit, next_number
+        load = self.field("load")
+        assert isinstance(load, NumberField)
+        load.parse = parser_for_load(unit)
+        load.step = from_kg(exercise.load_increment_kg, unit)
+        load.high = from_kg(MAX_LOAD_KG, unit)
+        rom = self.field("rom")
+        assert isinstance(rom, NumberField)
+        rom.parse = parser_for_rom(exercise)
+        rom.high = exercise.max_rom_level
+        self.query_one(".col-load .caption", Static).update(f"load {unit}")
+        self._show_title()
+        self._show_message()
+
+    def fill(self, draft: SetDraft) -> None:
+        """Put a draft's values in the boxes (blank for missing effort, pain or note)."""
+        values = {
+            "reps": str(draft.reps),
+            "rpe": "" if draft.rpe is None else format_number(draft.rpe),
+            "pain": "" if draft.pain is None else str(draft.pain),
+            "load": format_number(draft.load, 2),
+            "rom": str(draft.rom_level),
+            "note": draft.note,
+        }
+        self.restore(values)
+        self._prefilled = values
+
+    def raw(self) -> dict[str, str]:
+        """The text in every box, exactly as typed."""
+        return {name: self.field(name).value for name in FIELDS}
+
+    def restore(self, values: dict[str, str]) -> None:
+        """Put back text saved with `raw`."""
+        for name in FIELDS:
+            self.field(name).value = values.get(name, "")
+        self._show_message()
+
+    @property
+    def is_dirty(self) -> bool:
+        """True when the lifter typed something since the form was last filled."""
+        return self.raw() != self._prefilled
+
+    def read(self) -> SetDraft | None:
+        """The draft in the boxes, or None after showing why a value is refused."""
+        problems = [(name, self.field(name).problem()) for name in FIELDS]
+        bad = [(name, problem) for name, problem in problems if problem]
+        for name in FIELDS:
+            self.field(name).validate(self.field(name).value)
+        if bad:
+            self._show_message()
+            self.field(bad[0][0]).focus()
+            return None
+        value = {name: self.field(name).parse(self.field(name).value) for name in FIELDS}
+        return SetDraft(
+            reps=value["reps"],
+            load=value["load"],
+            rom_level=value["rom"],
+            rpe=value["rpe"],
+            pain=value["pain"],
+            note=value["note"].strip(),
+        )
+
+    def refuse(self, field: str | None, message: str) -> None:
+        """Show a refusal that came from the store, marking the field it names."""
+        self.query_one(".form-message", Static).update(Content.styled(message, "bold"))
+        self.set_class(True, "-refused")
+        if field in FIELDS:
+            target = self.field(field)
+            target.add_class("-invalid")
+            target.focus()
+
+    # -- modes --------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Put the cursor in the reps box, ready to type."""
+        self.field("reps").focus()
+
+    def start_edit(self, entry: SetEntry, unit: Unit) -> None:
+        """Load a logged set for editing; Enter saves it, escape cancels."""
+        self.editing = entry.id
+        self.fill(
+            SetDraft(
+                reps=entry.reps,
+                load=from_kg(entry.load_kg, unit),
+                rom_level=entry.rom_level,
+                rpe=entry.rpe,
+                pain=entry.pain,
+                note=entry.note or "",
+            )
+        )
+        self._editing_number = entry.set_number
+        self.add_class("-editing")
+        self._show_title()
+        self.begin()
+
+    def stop_edit(self) -> None:
+        """Back to logging new sets (the caller refills the boxes)."""
+        self.editing = None
+        self.remove_class("-editing")
+        self._show_title()
+
+    def _show_title(self) -> None:
+        name = self._exercise.name if self._exercise else ""
+        if self.editing is not None:
+            title = Content.assemble(
+                (f"Edit set {self._editing_number} of {name}", "bold"),
+                "   Enter saves · Esc cancels",
+            )
+        else:
+            title = Content.assemble(
+                (f"Log set {self._next_number} of {name}", "bold"),
+                "   Enter logs · Esc leaves",
+            )
+        self.query_one(".form-title", Static).update(title)
+
+    def _show_message(self) -> None:
+        problems = [p for p in (self.field(name).problem() for name in FIELDS) if p]
+        self.set_class(bool(problems), "-refused")
+        message = self.query_one(".form-message", Static)
+        if problems:
+            message.update(Content.styled(" · ".join(problems), "bold"))
+        elif self._exercise is not None:
+            level = self.field("rom").parse(self.field("rom").value)
+            message.update(f"ROM {level}: {self._exercise.rom_label(level)}")
+
+    # -- events -------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_message()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(NumberField.PickedEffort)
+    def _picked(self, event: NumberField.PickedEffort) -> None:
+        event.stop()
+        self.field("rpe").value = format_number(event.pick.rpe)
+
+    @on(Button.Pressed, ".pick")
+    def _pick_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        key = (event.button.id or "").removeprefix("pick-")
+        self.field("rpe").value = format_number(PICK_BY_KEY[key].rpe)
+        self.field("rpe").focus()
+
+    def action_submit(self) -> None:
+        """Check every value and, if all are fine, post `Submitted`."""
+        draft = self.read()
+        if draft is not None:
+            self.post_message(self.Submitted(draft, self.editing))
+
+    def action_leave(self) -> None:
+        """Leave the form (its contents stay)."""
+        self.post_message(self.Left(self.editing))
+
+
+def parse_rom_placeholder(text: str) -> int:
+    """The ROM parser before a drill is configured: any level 1-10."""
+    if not text.strip():
+        raise ValueError("ROM: type a level")
+    return _whole(text, "ROM", 1, 10)

@@ -1,0 +1,95 @@
+"""The rest countdown and set stopwatch as the lifter sees them.
+
+The timers themselves live on the app (so they run on whatever screen is showing); these
+widgets only watch `app.timers` and draw it: a one-line badge for every screen's top bar,
+and big `Digits` for the Today side panel and the timer screen.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Digits, Static
+
+from backtrack.tui.timing import TimerView, clock_text
+
+CAPTIONS = {
+    "idle": "rest: starts when you log a set",
+    "running": "rest",
+    "paused": "rest PAUSED (space resumes)",
+    "done": "REST OVER: next set!",
+}
+
+
+def badge_text(view: TimerView) -> Content:
+    """The top bar's one-line summary of both timers."""
+    parts: list[str | tuple[str, str]] = []
+    if view.stopwatch_running and view.stopwatch is not None:
+        parts.append((f" set {clock_text(view.stopwatch)} ", "bold"))
+    if view.rest_state == "running":
+        parts.append((f" rest {clock_text(view.rest_left)} ", "bold"))
+    elif view.rest_state == "paused":
+        parts.append((f" rest {clock_text(view.rest_left)} paused ", "bold"))
+    elif view.rest_state == "done":
+        parts.append((" REST OVER: go! ", "bold"))
+    return Content.assemble(*parts) if parts else Content("")
+
+
+class RestBadge(Static):
+    """The rest time left in one line, on every screen; a click opens the timer screen."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "timers", self._show)
+
+    def _show(self, view: TimerView) -> None:
+        self.update(badge_text(view))
+        self.set_class(view.rest_state == "done", "-done")
+        self.set_class(view.rest_state == "paused", "-paused")
+        self.set_class(view.rest_state == "running" or view.stopwatch_running, "-running")
+
+    async def on_click(self) -> None:
+        await self.app.run_action("show_timer")
+
+
+class RestDisplay(Vertical):
+    """The rest countdown in big digits with a caption saying what it is doing."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(CAPTIONS["idle"], classes="caption")
+        yield Digits("0:00")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "timers", self._show)
+
+    def _show(self, view: TimerView) -> None:
+        caption = CAPTIONS[view.rest_state]
+        if view.rest_state == "running" and view.rest_label:
+            caption = f"rest after {view.rest_label}"
+        self.query_one(".caption", Static).update(caption)
+        self.query_one(Digits).update(clock_text(view.rest_left))
+        for state in CAPTIONS:
+            self.set_class(view.rest_state == state, f"-{state}")
+        self.set_class(view.flash, "-flash")
+
+
+class StopwatchDisplay(Vertical):
+    """The set stopwatch (time under tension) in big digits."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("set stopwatch: s starts it", classes="caption")
+        yield Digits("0:00")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "timers", self._show)
+
+    def _show(self, view: TimerView) -> None:
+        if view.stopwatch is None:
+            caption = "set stopwatch: s starts it"
+        elif view.stopwatch_running:
+            caption = "set in progress (s stops)"
+        else:
+            caption = "last set took (s starts again)"
+        self.query_one(".caption", Static).update(caption)
+        self.query_one(Digits).update(clock_text(view.stopwatch or 0))
+        self.set_class(view.stopwatch_running, "-running")

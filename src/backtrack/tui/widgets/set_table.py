@@ -1,0 +1,66 @@
+"""Today's sets of one drill, one row each, newest last; the cursor picks a set to change."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from backtrack.models import Exercise, SetEntry
+from backtrack.units import Unit, format_load, format_number
+
+COLUMNS = ("set", "reps", "load", "ROM", "RPE", "pain", "time", "note")
+
+
+def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
+    """The cells of one set's row, with the load in the athlete's unit."""
+    return (
+        str(entry.set_number),
+        str(entry.reps),
+        format_load(entry.load_kg, unit),
+        str(entry.rom_level),
+        "" if entry.rpe is None else format_number(entry.rpe),
+        "" if entry.pain is None else f"{entry.pain}/10",
+        entry.performed_at.astimezone().strftime("%H:%M"),
+        entry.note or "",
+    )
+
+
+class SetTable(DataTable[str]):
+    """A row per logged set. Enter logs a set and left/right switch drills (screen actions)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.log", "Log set", tooltip="Type the next set in the form"),
+        Binding("left", "screen.step_drill(-1)", "Previous drill", show=False),
+        Binding("right", "screen.step_drill(1)", "Next drill", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._sets: dict[int, SetEntry] = {}
+
+    def on_mount(self) -> None:
+        for name in COLUMNS:
+            self.add_column(name, key=name)
+
+    def show(self, exercise: Exercise, sets: tuple[SetEntry, ...], unit: Unit) -> None:
+        """Show these sets, keeping the cursor on the same set when it is still there."""
+        keep = self.selected
+        self.clear()
+        self._sets = {s.id: s for s in sets if s.id is not None}
+        for entry in sets:
+            self.add_row(*set_cells(entry, unit), key=str(entry.id))
+        self.border_title = f"Today's sets of {exercise.name}"
+        if keep is not None and keep.id in self._sets:
+            self.move_cursor(row=self.get_row_index(str(keep.id)))
+        elif sets:
+            self.move_cursor(row=len(sets) - 1)
+
+    @property
+    def selected(self) -> SetEntry | None:
+        """The set under the cursor, if there is one."""
+        if not self._sets or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self._sets.get(int(key)) if key is not None else None

@@ -1,0 +1,101 @@
+"""The rules' suggestion for the selected drill: what would change, why, and the keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.content import Content
+from textual.widgets import Static
+
+from backtrack.models import Exercise, Plan, Suggestion
+from backtrack.units import Unit, format_load
+
+HEADLINES = {
+    "progress_rom": "More range",
+    "progress_load": "More weight",
+    "progress_volume": "One more set",
+    "hold": "Hold",
+    "regress": "Step back",
+}
+
+
+def plan_text(exercise: Exercise, plan: Plan, unit: Unit) -> str:
+    """A plan in a line: '3 × 6-8 · 2.5 kg · ROM 2 fingertips to mid-shin'."""
+    return (
+        f"{plan.sets} × {plan.reps_min}-{plan.reps_max} · {format_load(plan.load_kg, unit)} · "
+        f"ROM {plan.rom_level} {exercise.rom_label(plan.rom_level)}"
+    )
+
+
+def change_text(exercise: Exercise, before: Plan, after: Plan, unit: Unit) -> str:
+    """What a suggestion would change, e.g. 'ROM 1 → 2 (fingertips to mid-shin)'."""
+    parts = []
+    if after.rom_level != before.rom_level:
+        parts.append(
+            f"ROM {before.rom_level} → {after.rom_level} ({exercise.rom_label(after.rom_level)})"
+        )
+    if abs(after.load_kg - before.load_kg) > 1e-9:
+        parts.append(
+            f"load {format_load(before.load_kg, unit)} → {format_load(after.load_kg, unit)}"
+        )
+    if after.sets != before.sets:
+        parts.append(f"sets {before.sets} → {after.sets}")
+    return ", ".join(parts) if parts else "the plan stays as it is"
+
+
+def can_decide(suggestion: Suggestion | None, today: date) -> bool:
+    """True when the suggestion judges a session and deciding it now makes sense.
+
+    A hold on today's session is left open: it is usually waiting for tomorrow's check-in,
+    and deciding it would close the session before the rules could judge it properly.
+    """
+    if suggestion is None or suggestion.session_date is None:
+        return False
+    return not (suggestion.action == "hold" and suggestion.session_date >= today)
+
+
+class SuggestionBanner(Static):
+    """Shows one drill's suggestion with its reason; a/d accept or decline it."""
+
+    def show(
+        self,
+        exercise: Exercise,
+        plan: Plan,
+        suggestion: Suggestion | None,
+        unit: Unit,
+        *,
+        today: date,
+        problem: str = "",
+        checked_in: bool = True,
+    ) -> None:
+        """Draw the suggestion (or the problem that stopped the rules)."""
+        lines: list[Content] = []
+        for action in HEADLINES:
+            self.remove_class(f"-{action}")
+        if suggestion is None:
+            lines.append(Content.styled(problem or "No suggestion yet.", "italic"))
+        else:
+            self.add_class(f"-{suggestion.action}")
+            lines.append(
+                Content.assemble(
+                    (HEADLINES[suggestion.action], "bold"),
+                    ": ",
+                    change_text(exercise, plan, suggestion.plan, unit),
+                )
+            )
+            lines.append(Content(suggestion.reason))
+            if can_decide(suggestion, today):
+                lines.append(
+                    Content.assemble(
+                        ("a", "bold reverse"), " accept   ", ("d", "bold reverse"), " decline"
+                    )
+                )
+        if not checked_in:
+            lines.append(
+                Content.assemble(
+                    ("No check-in today", "bold"),
+                    ": the 24-hour pain response is missing (c to check in).",
+                )
+            )
+        self.update(Content("\n").join(lines))
+        self.set_class(not checked_in, "-no-checkin")

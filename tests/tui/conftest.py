@@ -1,0 +1,48 @@
+"""Fixtures for the app's tests: an app on a fresh database with a fixed wall clock and a
+mock timer clock, and a helper that waits for database workers to finish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.clock import MockClock
+from textual.pilot import Pilot
+
+from backtrack.catalog import Catalog
+from backtrack.clock import FixedClock
+from backtrack.tui.app import BacktrackApp, create_app
+
+
+@pytest.fixture
+def timer_clock() -> MockClock:
+    """The rest timer's clock, at 0 s until moved."""
+    return MockClock()
+
+
+@pytest.fixture
+def make_app(
+    db_path: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
+) -> Callable[..., BacktrackApp]:
+    """Build the app on the test database (athlete 'me' unless told otherwise)."""
+
+    def build(athlete: str = "me") -> BacktrackApp:
+        return create_app(db_path, athlete, clock=clock, timer_clock=timer_clock, catalog=catalog)
+
+    return build
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every database worker has finished and its messages are handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start(pilot: Pilot, *, pain: str | None = "2") -> None:
+    """Let the app load; answer the check-in with the key `pain` (None: skip it)."""
+    await settle(pilot)
+    await pilot.press(pain if pain is not None else "s")
+    await settle(pilot)
