@@ -45,14 +45,15 @@ class SetTable(DataTable[str]):
             self.add_column(name, key=name)
 
     def show(self, exercise: Exercise, sets: tuple[SetEntry, ...], unit: Unit) -> None:
-        """Show these sets, keeping the cursor on the same set when it is still there."""
+        """Show these sets; the cursor goes to a newly logged set, else stays where it was."""
         keep = self.selected
+        added = any(s.id not in self._sets for s in sets)
         self.clear()
         self._sets = {s.id: s for s in sets if s.id is not None}
         for entry in sets:
             self.add_row(*set_cells(entry, unit), key=str(entry.id))
         self.border_title = f"Today's sets of {exercise.name}"
-        if keep is not None and keep.id in self._sets:
+        if keep is not None and keep.id in self._sets and not added:
             self.move_cursor(row=self.get_row_index(str(keep.id)))
         elif sets:
             self.move_cursor(row=len(sets) - 1)
