@@ -274,13 +274,15 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 def cli(ctx: click.Context, db: Path | None, athlete: str) -> None:
     """backtrack: log and progress the clinic's low-back drills.
 
-    With no command, opens the gym-floor app on today's session.
+    With no command, opens the gym-floor app on today's session: --athlete's, or with
+    several athletes (or a PIN) the athlete picker first.
     """
     if ctx.invoked_subcommand is not None:
         return
     from backtrack.tui.app import run
 
-    run(_db_path(db), athlete)
+    named = ctx.get_parameter_source("athlete") is not click.core.ParameterSource.DEFAULT
+    run(_db_path(db), athlete if named else None)
 
 
 @cli.command()

@@ -4,15 +4,22 @@
 database is reported like any command-line error. The rest countdown and the set stopwatch
 live here, read from an injected `textual.clock.Clock`: a screen change never stops them,
 and tests move a `MockClock` and call `tick_timers()` to see the result.
+
+On a shared terminal (more than one active athlete, or any PIN) the app starts at the athlete
+picker and locks back to it after `BACKTRACK_IDLE_LOCK_SECONDS` without a key or click
+(5 minutes by default, read from the same clock): every screen of the last session is
+closed, its timers are stopped and its notifications cleared.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.clock import Clock as TimerClock
@@ -21,7 +28,10 @@ from textual.screen import Screen
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import Clock, SystemClock
+from backtrack.models import Athlete
 from backtrack.store import Store
+from backtrack.tui.desk import Desk
+from backtrack.tui.lock import IdleLock, PinGuard, idle_seconds_from_env, needs_picker
 from backtrack.tui.messages import SetTimed
 from backtrack.tui.service import Gym
 from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
@@ -29,6 +39,11 @@ from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
 TICK_SECONDS = 0.2
 REST_STEP_SECONDS = 15
 THEMES = ("textual-dark", "textual-light")
+INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+# App keys that act on the session: they do nothing while the picker (or lock) shows.
+SESSION_ACTIONS = frozenset(
+    {"show_timer", "help", "toggle_rest", "adjust_rest", "skip_rest", "toggle_stopwatch", "lock"}
+)
 
 
 class BacktrackApp(App[None]):
@@ -45,31 +60,146 @@ class BacktrackApp(App[None]):
         Binding("k", "skip_rest", "Skip rest", show=False),
         Binding("s", "toggle_stopwatch", "Start/stop set stopwatch", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+        Binding("ctrl+l", "lock", "Lock / switch athlete", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
     timers: reactive[TimerView] = reactive(TimerView())
 
-    def __init__(self, gym: Gym, *, timer_clock: TimerClock | None = None) -> None:
+    def __init__(
+        self,
+        gym: Gym | None,
+        desk: Desk,
+        *,
+        timer_clock: TimerClock | None = None,
+        idle_seconds: float | None = None,
+        shared: bool = False,
+        ask_for: Athlete | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        """`gym` is the session to open at once, or None to start at the picker (asking
+        `ask_for`'s PIN first if given). `shared` says the terminal has several athletes
+        or PINs, so the app locks when idle for `idle_seconds` (0: never)."""
         super().__init__()
         self.gym = gym
+        self.desk = desk
         self.timer_clock = timer_clock or TimerClock()
         self.rest = Countdown(self.timer_clock)
         self.stopwatch = Stopwatch(self.timer_clock)
+        self.idle = IdleLock(
+            self.timer_clock, idle_seconds_from_env() if idle_seconds is None else idle_seconds
+        )
+        self.pin_guard = PinGuard(self.timer_clock)
+        self.shared = shared
+        self.export_dir = export_dir
+        self._ask_for = ask_for
 
     def on_mount(self) -> None:
-        from backtrack.tui.screens.today import TodayScreen
-
-        self.push_screen(TodayScreen(self.gym))
+        if self.gym is not None:
+            self._show_session(self.gym)
+        else:
+            self.show_picker(ask_for=self._ask_for)
         self.set_interval(TICK_SECONDS, self.tick_timers)
 
     def on_unmount(self) -> None:
-        self.gym.close()
+        if self.gym is not None:
+            self.gym.close()
+        self.desk.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Any key press or click counts as someone at the screen (resets the idle lock)."""
+        if isinstance(event, INPUT_EVENTS):
+            self.idle.touch()
+        await super().on_event(event)
+
+    # -- who is training ----------------------------------------------------------------
+
+    def show_picker(self, *, locked: bool = False, ask_for: Athlete | None = None) -> None:
+        """Show the athlete picker; the athlete picked opens a new session."""
+        from backtrack.tui.screens.athletes import AthletePickerScreen
+
+        picker = AthletePickerScreen(self.desk, self.pin_guard, locked=locked, ask_for=ask_for)
+        self.push_screen(picker, self.open_session)
+
+    @work(exclusive=True, group="session")
+    async def open_session(self, athlete: Athlete | None) -> None:
+        """Open `athlete`'s session on a connection of its own (read off the UI thread)."""
+        if athlete is None:
+            return
+
+        def opened() -> tuple[Gym, bool]:
+            store = Store.open(self.desk.path, self.desk.catalog, self.desk.clock)
+            try:
+                return Gym(store, store.get_athlete(athlete.id), store.clock), needs_picker(
+                    store.athletes()
+                )
+            except Exception:
+                store.close()
+                raise
+
+        try:
+            gym, self.shared = await asyncio.to_thread(opened)
+        except Exception as exc:
+            self.notify(f"Could not open {athlete.name}'s log: {exc}", severity="error")
+            self.show_picker()
+            return
+        self.gym = gym
+        self._show_session(gym)
+
+    def _show_session(self, gym: Gym) -> None:
+        from backtrack.tui.screens.today import TodayScreen
+
+        self.idle.touch()
+        self.sub_title = gym.athlete.name
+        self.push_screen(TodayScreen(gym))
+
+    def action_lock(self) -> None:
+        """Lock now: close this session and show the picker (the next person picks)."""
+        if self.gym is not None:
+            self.lock()
+
+    def lock(self) -> None:
+        """Close every screen of the session, stop its timers and notes, show the picker."""
+        gym, self.gym = self.gym, None
+        self.rest.skip()
+        if self.stopwatch.running:
+            self.stopwatch.stop()
+        self.timers = TimerView.of(self.rest, self.stopwatch)
+        self.clear_notifications()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.sub_title = ""
+        if gym is not None:
+            self.run_worker(gym.close, thread=True, group="close", exit_on_error=False)
+        self.show_picker(locked=True)
+
+    def open_history(self, exercise_id: str | None) -> None:
+        """Show the session athlete's history, at `exercise_id`."""
+        from backtrack.tui.screens.history import HistoryScreen
+
+        if self.gym is not None:
+            self.push_screen(
+                HistoryScreen(
+                    self.desk,
+                    self.gym.athlete,
+                    exercise_id=exercise_id,
+                    export_dir=self.export_dir,
+                    today=self.gym.today,
+                )
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The session's keys do nothing while nobody's session is open."""
+        return not (action in SESSION_ACTIONS and self.gym is None)
 
     # -- timers -------------------------------------------------------------------------
 
     def tick_timers(self) -> None:
-        """Read the timers now: ring the bell once when the rest reaches zero."""
+        """Read the timers now: ring the bell once when the rest reaches zero; lock the
+        screen once it has been left alone for the idle time."""
+        if self.gym is not None and self.shared and self.idle.expired:
+            self.lock()
+            return
         if self.rest.reached_zero:
             self.rest.finish()
             self.bell()
@@ -156,26 +286,45 @@ class BacktrackApp(App[None]):
 
 def create_app(
     db_path: Path,
-    athlete: str = "me",
+    athlete: str | None = "me",
     *,
     clock: Clock | None = None,
     timer_clock: TimerClock | None = None,
     catalog: Catalog | None = None,
+    idle_seconds: float | None = None,
+    export_dir: Path | None = None,
 ) -> BacktrackApp:
-    """Build the app on the database at `db_path` for `athlete` (created on first use).
+    """Build the app on the database at `db_path`.
 
+    With `athlete` named, their session opens at once (created on first use; their PIN is
+    asked first if they have one). With None, the picker shows when the terminal is shared
+    (several active athletes, or a PIN), else the only athlete's session opens (or "me").
     `clock` gives wall time for logged sets and check-ins; `timer_clock` the monotonic time
-    of the rest countdown and stopwatch. Raises StoreError if the database cannot be used.
+    of the rest countdown, stopwatch, idle lock and PIN delays; `idle_seconds` defaults to
+    BACKTRACK_IDLE_LOCK_SECONDS (5 minutes); `export_dir` is where the history screen
+    writes CSV files (the current folder by default). Raises StoreError if the database
+    cannot be used.
     """
     store = Store.open(db_path, catalog or load_catalog(), clock or SystemClock())
+    desk = Desk.beside(store)
     try:
-        person = store.athlete(athlete)
+        everyone = store.athletes()
+        person: Athlete | None = None
+        if athlete is not None:
+            person = store.athlete(athlete)
+        elif not needs_picker(everyone):
+            person = everyone[0] if everyone else store.athlete("me")
+        shared = needs_picker(store.athletes())
     except Exception:
         store.close()
         raise
-    return BacktrackApp(Gym(store, person, store.clock), timer_clock=timer_clock)
+    options = {"timer_clock": timer_clock, "idle_seconds": idle_seconds, "export_dir": export_dir}
+    if person is None or person.has_pin:
+        store.close()
+        return BacktrackApp(None, desk, shared=True, ask_for=person, **options)
+    return BacktrackApp(Gym(store, person, store.clock), desk, shared=shared, **options)
 
 
-def run(db_path: Path, athlete: str) -> None:
-    """Run the app in this terminal until the lifter quits."""
+def run(db_path: Path, athlete: str | None) -> None:
+    """Run the app in this terminal until the lifter quits (see `create_app`)."""
     create_app(db_path, athlete).run()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from textual.clock import Clock
 
@@ -64,33 +64,44 @@ class IdleLock:
 
 
 class PinGuard:
-    """Wrong PINs in a row, per athlete, and the wait before each refusal is shown.
+    """Wrong PINs in a row, per athlete, and how long the next try must wait.
 
-    `sleep` is awaited with the delay (asyncio.sleep by default; tests record it instead).
-    The count lives as long as the app, so leaving the PIN screen does not reset it.
+    Each wrong PIN blocks that athlete's PIN for `delay(failures)` seconds of `clock` time
+    (1 s, 2 s, 4 s ... up to 30 s); `wait` returns once the block is over. The count and the
+    block live as long as the app, so leaving and reopening the PIN screen skips nothing.
+    Tests pass a `MockClock` and move it; nothing here sleeps longer than `POLL_SECONDS`.
     """
 
-    def __init__(
-        self,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        delay: Callable[[int], float] = retry_delay,
-    ) -> None:
-        self.sleep = sleep
+    POLL_SECONDS = 0.05
+
+    def __init__(self, clock: Clock, delay: Callable[[int], float] = retry_delay) -> None:
+        self.clock = clock
         self.delay = delay
         self._failures: dict[int, int] = {}
+        self._blocked_until: dict[int, float] = {}
 
     def failures(self, athlete: Athlete) -> int:
         """Wrong PINs in a row for this athlete."""
         return self._failures.get(athlete.id, 0)
 
-    async def refuse(self, athlete: Athlete) -> float:
-        """Count a wrong PIN and wait the delay it earns; return the delay."""
+    def remaining(self, athlete: Athlete) -> float:
+        """Seconds until this athlete's PIN may be tried again (0 when it may now)."""
+        return max(self._blocked_until.get(athlete.id, 0.0) - self.clock.time, 0.0)
+
+    def refuse(self, athlete: Athlete) -> float:
+        """Count a wrong PIN and block the next try for the delay it earns; return it."""
         count = self._failures.get(athlete.id, 0) + 1
         self._failures[athlete.id] = count
         seconds = self.delay(count)
-        await self.sleep(seconds)
+        self._blocked_until[athlete.id] = self.clock.time + seconds
         return seconds
+
+    async def wait(self, athlete: Athlete) -> None:
+        """Return once this athlete's PIN may be tried again."""
+        while (left := self.remaining(athlete)) > 0:
+            await asyncio.sleep(min(left, self.POLL_SECONDS))
 
     def accept(self, athlete: Athlete) -> None:
         """The right PIN: the count starts again."""
         self._failures.pop(athlete.id, None)
+        self._blocked_until.pop(athlete.id, None)

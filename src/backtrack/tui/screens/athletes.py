@@ -51,8 +51,8 @@ async def _on_desk(desk: Desk, work_: Callable[[Store], T]) -> T:
 class PinScreen(ModalScreen[bool]):
     """Ask for `athlete`'s PIN; dismisses True once it is right, False on Esc.
 
-    The digits are masked. A wrong PIN is refused only after the guard's delay (1 s, then
-    2 s, 4 s ... per wrong PIN in a row); the field is disabled while it waits.
+    The digits are masked. After a wrong PIN the field stays shut for the guard's delay (1 s,
+    then 2 s, 4 s ... per wrong PIN in a row), also when the screen is closed and reopened.
     """
 
     DEFAULT_CSS = """
@@ -88,6 +88,8 @@ class PinScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        if self.guard.remaining(self.athlete) > 0:
+            self.hold_off()  # a wrong PIN a moment ago still blocks this athlete
 
     def action_cancel(self) -> None:
         """Go back to the picker without opening the session."""
@@ -96,11 +98,12 @@ class PinScreen(ModalScreen[bool]):
     @on(Input.Submitted, "#pin")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.check(event.value)
+        if not self.query_one(Input).disabled:
+            self.check(event.value)
 
     @work(exclusive=True, group="pin")
     async def check(self, pin: str) -> None:
-        """Check `pin`: dismiss on success, else refuse it after the delay."""
+        """Check `pin`: dismiss on success, else refuse it and block the next try a while."""
         field = self.query_one(Input)
         status = self.query_one("#pin-status", Static)
         field.disabled = True
@@ -115,9 +118,21 @@ class PinScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         field.value = ""
+        self.guard.refuse(self.athlete)
+        await self._wait_out(field, status)
+
+    @work(exclusive=True, group="pin")
+    async def hold_off(self) -> None:
+        """Keep the field shut until the athlete's block is over."""
+        await self._wait_out(self.query_one(Input), self.query_one("#pin-status", Static))
+
+    async def _wait_out(self, field: Input, status: Static) -> None:
+        field.disabled = True
         status.set_class(True, "-error")
-        status.update("Wrong PIN. Wait…")
-        await self.guard.refuse(self.athlete)
+        seconds = self.guard.remaining(self.athlete)
+        tries = self.guard.failures(self.athlete)
+        status.update(f"Wrong PIN ({tries} in a row). Wait {seconds:.0f} s before the next try.")
+        await self.guard.wait(self.athlete)
         status.update("Wrong PIN. Try again, or Esc to go back.")
         field.disabled = False
         field.focus()
@@ -262,11 +277,19 @@ class AthletePickerScreen(Screen[Athlete]):
         *(Binding(key, "nothing", "", show=False) for key in SESSION_KEYS),
     ]
 
-    def __init__(self, desk: Desk, guard: PinGuard, *, locked: bool = False) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        guard: PinGuard,
+        *,
+        locked: bool = False,
+        ask_for: Athlete | None = None,
+    ) -> None:
         super().__init__()
         self.desk = desk
         self.guard = guard
         self.locked = locked
+        self.ask_for = ask_for  # open this athlete (asking their PIN) as soon as listed
         self.athletes: list[Athlete] = []
 
     def compose(self) -> ComposeResult:
@@ -308,6 +331,10 @@ class AthletePickerScreen(Screen[Athlete]):
         hint = self.query_one("#picker-hint", Static)
         if not self.athletes:
             hint.update("No athletes yet: press n to add one.")
+        asked, self.ask_for = self.ask_for, None
+        if asked is not None and asked.id in ids:
+            options.highlighted = ids.index(asked.id)
+            self.open(self.athletes[ids.index(asked.id)])
 
     @property
     def highlighted(self) -> Athlete | None:

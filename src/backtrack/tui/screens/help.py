@@ -13,8 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from backtrack.tui.screens.athletes import AthletePickerScreen
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.screens.confirm import ConfirmScreen
+from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.log_form import QUICK_PICKS, LogForm, NumberField
@@ -68,6 +70,11 @@ class HelpScreen(Screen[None]):
                 + [(k, f"{w} (in a number box)") for k, w in picks],
             ),
             ("Rest timer", key_rows(TimerScreen.BINDINGS, display)),
+            ("History (h on today's page)", key_rows(HistoryScreen.BINDINGS, display)),
+            (
+                "Athlete picker (also the lock screen)",
+                key_rows(AthletePickerScreen.BINDINGS, display),
+            ),
             ("Check-in", key_rows(CheckInScreen.BINDINGS, display)),
             ("Yes/no questions", key_rows(ConfirmScreen.BINDINGS, display)),
             ("Help", key_rows(self.BINDINGS, display)),

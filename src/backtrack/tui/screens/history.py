@@ -47,8 +47,8 @@ DEFAULT_WEEKS = 26
 PAGE = 60
 CHART_POINTS = 90
 TIMELINE_LIMIT = 200
-ROM_LABEL_WIDTH = 24
-REASON_WIDTH = 52
+ROM_LABEL_WIDTH = 19
+REASON_WIDTH = 58
 
 ACTION_WORDS = {
     "progress_rom": "↑ ROM",
@@ -244,13 +244,16 @@ class HistoryScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "back", "Back"),
-        Binding("left_square_bracket", "step_drill(-1)", "Prev drill", key_display="["),
-        Binding("right_square_bracket", "step_drill(1)", "Next drill", key_display="]"),
-        *(Binding(str(n), f"pick_drill({n - 1})", "Drill 1-9", show=False) for n in range(1, 10)),
-        Binding("f", "filter", "Dates"),
+        Binding("left_square_bracket", "step_drill(-1)", "Prev drill", key_display="[", show=False),
+        Binding("right_square_bracket", "step_drill(1)", "Next drill", key_display="]", show=False),
+        *(
+            Binding(str(n), f"pick_drill({n - 1})", "Drill by number", show=False)
+            for n in range(1, 10)
+        ),
+        Binding("f", "filter", "Dates", tooltip="Type the from/to dates (Enter applies)"),
         Binding("a", "all_dates", "All dates"),
-        Binding("v", "switch_view", "Sessions/timeline"),
-        Binding("o", "toggle_holds", "Holds", show=False),
+        Binding("v", "switch_view", "Timeline", tooltip="Switch sessions / plan timeline"),
+        Binding("o", "toggle_holds", "Holds", show=False, tooltip="Show/hide accepted holds"),
         Binding("m", "more", "Older"),
         Binding("x", "export", "Export CSV"),
     ]

@@ -60,6 +60,9 @@ class TodayScreen(Screen[None]):
         Binding("a", "accept", "Accept", tooltip="Accept the suggestion: the plan changes"),
         Binding("d", "decline", "Decline", tooltip="Decline the suggestion: the plan stays"),
         Binding("c", "check_in", "Check-in", tooltip="Record back pain right now (0-10)"),
+        Binding(
+            "h", "history", "History", tooltip="This drill's sessions, trends and plan changes"
+        ),
         Binding("left", "step_drill(-1)", "Previous drill", show=False),
         Binding("right", "step_drill(1)", "Next drill", show=False),
         *(
@@ -226,6 +229,11 @@ class TodayScreen(Screen[None]):
         )
         if message.field:
             self.query_one(LogForm).refuse(message.field, message.message)
+
+    def action_history(self) -> None:
+        """Open the history of the drill on show."""
+        drill = self.drill
+        self.app.open_history(drill.exercise.id if drill is not None else None)  # type: ignore[attr-defined]
 
     # -- check-in -----------------------------------------------------------------------
 
