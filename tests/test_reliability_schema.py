@@ -60,14 +60,19 @@ def old_db(db_path: Path) -> Path:
 
 
 def test_the_fixture_is_what_the_script_builds(tmp_path: Path) -> None:
-    """The committed file holds rows in every table and matches its build script."""
+    """The committed file holds rows in every table and matches its build script.
+
+    It is read through a copy: a WAL-mode file opened in place would grow -wal/-shm files
+    in the source tree (and fail on a read-only checkout)."""
     rebuilt = tmp_path / "rebuilt.db"
     subprocess.run(
         [sys.executable, str(FIXTURES / "make_schema_0001.py"), str(rebuilt)], check=True
     )
-    assert snapshot(rebuilt) == snapshot(SCHEMA_0001)
-    assert applied(SCHEMA_0001) == ["0001_initial"]
-    for table, (_, rows) in snapshot(SCHEMA_0001).items():
+    committed = tmp_path / "committed.db"
+    shutil.copyfile(SCHEMA_0001, committed)
+    assert snapshot(rebuilt) == snapshot(committed)
+    assert applied(committed) == ["0001_initial"]
+    for table, (_, rows) in snapshot(committed).items():
         assert rows, f"the fixture has no {table}"
 
 

@@ -160,6 +160,13 @@ def _check_folder(path: Path) -> None:
             f"cannot write in {path.parent} (read-only or permission denied): backtrack "
             f"keeps its journal files beside {path.name}"
         )
+    # A read-only file would make SQLite leave read-only -wal/-shm behind, which keep the
+    # database read-only even after the file's mode is fixed: refuse before opening it.
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if side.exists() and not os.access(side, os.R_OK | os.W_OK):
+            raise StoreError(
+                f"cannot write {side} (read-only or permission denied); it was left untouched"
+            )
 
 
 def _fsync(path: str | Path) -> None:
