@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -140,9 +141,18 @@ def test_locked_database_is_a_clear_busy_message(db_path: Path, locked, args) ->
     assert lines[0].startswith("Error: database ")
     assert "is busy" in lines[0] and "try again" in lines[0]
     assert str(db_path) in lines[0]
+    # The typed set is kept for a retry: the message gives the command back, word for word.
+    words = shlex.split(lines[0].split("nothing was saved, so run it again: ", 1)[1])
+    assert words == ["backtrack", *args]
     locked.execute("ROLLBACK")
-    retry = subprocess.run(backtrack(*args), capture_output=True, env=env_for(db_path), text=True)
+    retry = subprocess.run(
+        backtrack(*words[1:]), capture_output=True, env=env_for(db_path), text=True
+    )
     assert retry.returncode == 0, retry.stderr
+    if args[0] == "log":
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("SELECT note FROM sets").fetchall() == [("typed between sets",)]
+        conn.close()
     locked.execute("BEGIN EXCLUSIVE")
 
 

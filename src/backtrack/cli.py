@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ import click
 from backtrack import __version__, paths
 from backtrack.catalog import Catalog, CatalogError, load_catalog
 from backtrack.models import Athlete, Exercise, Plan, SetEntry, Suggestion
-from backtrack.store import MAX_LOAD_KG, Store, StoreError
+from backtrack.store import MAX_LOAD_KG, DatabaseBusy, Store, StoreError
 from backtrack.units import format_load, format_number, to_kg
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +61,13 @@ class BacktrackGroup(click.Group):
         except click.ClickException as exc:
             _print_error(exc.format_message())
             code = exc.exit_code
+        except DatabaseBusy as exc:
+            # Nothing was saved: give the lifter the command back, ready to run again.
+            argv = kwargs.get("args", args[0] if args else None)
+            argv = sys.argv[1:] if argv is None else list(argv)
+            retry = shlex.join(["backtrack", *argv])
+            _print_error(f"{exc}; nothing was saved, so run it again: {retry}")
+            code = USAGE_ERROR
         except (StoreError, CatalogError) as exc:
             _print_error(str(exc))
             code = USAGE_ERROR
