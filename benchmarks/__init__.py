@@ -1,1 +1,1 @@
-"""backtrack's benchmark suite: data generators and the runner (`python -m benchmarks.run`)."""
+"""backtrack's benchmark suite: data generators and the runner (`python -m benchmarks`)."""

@@ -43,3 +43,57 @@ def test_cli_module_does_not_import_textual() -> None:
 def test_package_init_imports_nothing_heavy() -> None:
     modules = imported_after("import backtrack")
     assert not {"textual", "sqlite_utils", "pydantic", "click"} & modules
+
+
+# -- the light commands, run for real in a fresh interpreter ------------------------------
+
+CLI_THEN_MODULES = """
+import json, sys
+from backtrack.cli import cli
+code = cli.main({args!r}, prog_name="backtrack", standalone_mode=False)
+print(json.dumps({{"code": code, "modules": sorted(sys.modules)}}))
+"""
+
+
+def modules_after_command(args: list[str]) -> set[str]:
+    """Run `backtrack ARGS` in-process in a fresh interpreter; the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_THEN_MODULES.format(args=args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, done.stderr
+    return set(result["modules"])
+
+
+def textual_modules(modules: set[str]) -> set[str]:
+    return {m for m in modules if m == "textual" or m.startswith("textual.")}
+
+
+@pytest.fixture
+def logged_db(tmp_path):
+    """A database with one athlete and one logged set, made through the command line."""
+    db = tmp_path / "log.db"
+    modules_after_command(["log", "jefferson-curl", "--reps", "8", "--db", str(db)])
+    return db
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["log", "jefferson-curl", "--reps", "7", "--pain", "1"],
+        ["next"],
+        ["export", "--all-athletes", "-o", "{tmp}/out.csv"],
+        ["import", "{tmp}/out.csv"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_light_commands_never_import_textual(command, logged_db, tmp_path) -> None:
+    if command[0] == "import":
+        modules_after_command(["export", "--all-athletes", "-o", str(tmp_path / "out.csv")])
+    args = [part.format(tmp=tmp_path) for part in command] + ["--db", str(logged_db)]
+    modules = modules_after_command(args)
+    assert "backtrack.cli" in modules
+    assert not textual_modules(modules), sorted(textual_modules(modules))[:5]

@@ -1,0 +1,113 @@
+"""Run the seven benchmarks of issue 7 and print each figure beside its anchor.
+
+    python -m benchmarks              # full size: a clinic of ~1M sets (first run generates it)
+    python -m benchmarks --size tiny  # seconds; what CI runs so the suite cannot rot
+
+Exit status 0 when every figure meets its target, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import figures
+from benchmarks.generate import OUT, cached
+from benchmarks.terminal import Tmux
+
+# Which generated size stands for the clinic, the ten-year athlete and the ten-day one.
+SIZES = {
+    "full": ("clinic", "one", "ten-days"),
+    "tiny": ("tiny", "tiny-one", "ten-days"),
+}
+REPEATS = {"full": 5, "tiny": 1}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A figure's value with its unit, at a sensible precision."""
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
+    if unit == "sets/s":
+        return f"{value:,.0f} sets/s"
+    return f"{value:.1f} {unit}"
+
+
+def table(results: list[figures.Figure]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| # | figure | measured | anchor | ratio | target | pass |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in results:
+        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "–"
+        lines.append(
+            f"| {f.number} | {f.name} | {format_value(f.measured, f.unit)} | "
+            f"{format_value(f.anchor, f.unit)} ({f.anchor_name}) | {ratio} | {f.target} | "
+            f"{'PASS' if f.passed else 'FAIL'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the databases if missing, run the figures asked for, print the table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--repeats", type=int, help="runs per figure (medians are reported)")
+    parser.add_argument("--only", type=int, action="append", help="run figure N only (repeatable)")
+    parser.add_argument("--out", type=Path, default=OUT, help="where generated data is cached")
+    args = parser.parse_args(argv)
+
+    clinic, one, ten_days = SIZES[args.size]
+    print("Machine:", "; ".join(f"{k} {v}" for k, v in figures.machine().items()), flush=True)
+    started = time.perf_counter()
+    clinic_csv, clinic_db = cached(clinic, args.out)
+    _, one_db = cached(one, args.out)
+    _, ten_days_db = cached(ten_days, args.out)
+    print(f"Data ready in {time.perf_counter() - started:.1f} s ({args.out})", flush=True)
+
+    results: list[figures.Figure] = []
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=args.out) as scratch_dir:
+        scratch = Path(scratch_dir)
+        env = figures.env_for(scratch / "home")
+        tmux = Tmux(env)
+        bench = figures.Bench(
+            clinic_csv=clinic_csv,
+            clinic_db=clinic_db,
+            one_db=one_db,
+            ten_days_db=ten_days_db,
+            scratch=scratch,
+            repeats=args.repeats or REPEATS[args.size],
+            tmux=tmux,
+            env=env,
+        )
+        try:
+            for number, figure in enumerate(figures.ALL, start=1):
+                if args.only and number not in args.only:
+                    continue
+                began = time.perf_counter()
+                result = figure(bench)
+                results.append(result)
+                print(
+                    f"{result.number}. {result.name}: {format_value(result.measured, result.unit)}"
+                    f" vs {format_value(result.anchor, result.unit)}"
+                    + (f" = {result.ratio:.2f}x" if result.ratio is not None else "")
+                    + f"  target {result.target}: {'PASS' if result.passed else 'FAIL'}"
+                    + f"  ({time.perf_counter() - began:.0f} s)",
+                    flush=True,
+                )
+        finally:
+            tmux.close()
+    print()
+    print(table(results))
+    return 0 if all(f.passed for f in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

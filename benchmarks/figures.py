@@ -1,0 +1,477 @@
+"""The seven figures of issue 7, each measured beside its anchor in the same run.
+
+Every function takes a `Bench` (databases, a scratch folder, repeat count, a tmux server)
+and returns one `Figure`. Times are medians over the repeats; the anchor is measured
+interleaved with the product so that a noisy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.generate import backtrack_command, quiet_env
+from benchmarks.terminal import Tmux
+
+HERE = Path(__file__).resolve().parent
+HISTORY_LOADED = " sessions, "  # the history screen's range line, once its data is drawn
+NO_HISTORY = "no sessions of this drill"
+HISTORY_HEAD = "  ·  history"  # the history screen's title line
+
+
+def history_shown(screen: str) -> bool:
+    """The history screen is up and has drawn what it read."""
+    return HISTORY_HEAD in screen and (HISTORY_LOADED in screen or NO_HISTORY in screen)
+
+
+def today_shown(drill: str) -> Callable[[str], bool]:
+    """A test for: the Today screen is up, with `drill` on it."""
+    return lambda screen: drill in screen and HISTORY_HEAD not in screen
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One benchmark figure: what was measured, against what, and whether it met its target."""
+
+    number: int
+    name: str
+    measured: float
+    anchor: float | None
+    unit: str
+    anchor_name: str
+    target: str
+    passed: bool
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """measured / anchor, when the figure has an anchor of the same unit."""
+        if self.anchor is None or self.anchor == 0:
+            return None
+        return self.measured / self.anchor
+
+
+@dataclass
+class Bench:
+    """What every figure needs: the databases, a scratch folder and a terminal."""
+
+    clinic_csv: Path
+    clinic_db: Path
+    one_db: Path
+    ten_days_db: Path
+    scratch: Path
+    repeats: int
+    tmux: Tmux
+    env: dict[str, str] = field(default_factory=dict)
+
+    def run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
+        """Run a command in the benchmark's environment; fail loudly if it fails."""
+        done = subprocess.run(args, capture_output=True, text=True, env=self.env, **kwargs)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(map(str, args))} failed: {done.stderr.strip()}")
+        return done
+
+    def copy(self, db: Path, name: str) -> Path:
+        """A private copy of a cached database (the benchmarks write to it)."""
+        target = self.scratch / name
+        if not target.exists():
+            shutil.copyfile(db, target)
+        return target
+
+
+def first_athlete(db: Path) -> str:
+    """The name of the athlete with the most sets in `db`."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT a.name FROM athletes a JOIN sets s ON s.athlete_id = a.id "
+            "GROUP BY a.id ORDER BY COUNT(*) DESC, a.id LIMIT 1"
+        ).fetchone()
+    return row[0]
+
+
+def first_drill_name() -> str:
+    """The name of the first drill of the shipped catalog (first on the Today screen)."""
+    from benchmarks.generate import shipped_drills
+
+    return shipped_drills()[0].name
+
+
+def median_pairs(repeats: int, product: Callable[[], float], anchor: Callable[[], float]):
+    """Median of `product()` and of `anchor()`, called alternately `repeats` times."""
+    ours, theirs = [], []
+    for _ in range(repeats):
+        theirs.append(anchor())
+        ours.append(product())
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def checked_in(bench: Bench, db: Path, athlete: str) -> None:
+    """Record today's check-in, so the app opens straight on today's drills."""
+    bench.run(
+        [*backtrack_command(), "checkin", "--pain", "1", "--db", str(db), "--athlete", athlete]
+    )
+
+
+def app_command(db: Path, athlete: str) -> list[str]:
+    """The `backtrack` TUI on `db` for `athlete`."""
+    return [*backtrack_command(), "--db", str(db), "--athlete", athlete]
+
+
+# -- 1. start-up ------------------------------------------------------------------------
+
+
+def startup(bench: Bench) -> Figure:
+    """Launch to today's first drill name on a real terminal, vs the hello app's text."""
+    from benchmarks.hello import TEXT
+
+    db = bench.copy(bench.clinic_db, "clinic.db")
+    athlete = first_athlete(db)
+    checked_in(bench, db, athlete)
+    drill = first_drill_name()
+    app = app_command(db, athlete)
+    hello = [sys.executable, str(HERE / "hello.py")]
+    bench.tmux.time_to_text(app, drill)  # warm the file cache and the day's first-run work
+    bench.tmux.time_to_text(hello, TEXT)
+    ours, anchor = median_pairs(
+        bench.repeats,
+        lambda: bench.tmux.time_to_text(app, drill),
+        lambda: bench.tmux.time_to_text(hello, TEXT),
+    )
+    ratio = ours / anchor
+    return Figure(
+        1,
+        "start-up: launch to today's drills (tmux, clinic DB)",
+        ours,
+        anchor,
+        "s",
+        "hello app (Header, Static, Footer) to first frame",
+        "<= 1.5x",
+        ratio <= 1.5,
+    )
+
+
+# -- 2. history -------------------------------------------------------------------------
+
+
+def _history_open_times(bench: Bench, db: Path, repeats: int) -> list[float]:
+    """Seconds from pressing h on Today to the history screen showing its sessions."""
+    athlete = first_athlete(db)
+    checked_in(bench, db, athlete)
+    tmux = bench.tmux
+    drill = first_drill_name()
+    times = []
+    try:
+        tmux.start(app_command(db, athlete))
+        tmux.wait_for(today_shown(drill))
+        for _ in range(repeats + 1):  # the first opening imports the screen: not counted
+            pressed = tmux.keys("h")
+            shown = tmux.wait_for(history_shown)
+            times.append(shown - pressed)
+            tmux.keys("Escape")
+            tmux.wait_for(today_shown(drill))
+    finally:
+        tmux.stop()
+    return times[1:]
+
+
+def history(bench: Bench) -> Figure:
+    """Opening a drill's history with ten years of sets vs ten days, keypress to painted."""
+    repeats = max(3, bench.repeats * 2)
+    years = _history_open_times(bench, bench.copy(bench.one_db, "one.db"), repeats)
+    days = _history_open_times(bench, bench.copy(bench.ten_days_db, "ten-days.db"), repeats)
+    ours, anchor = statistics.median(years), statistics.median(days)
+    ratio = ours / anchor
+    return Figure(
+        2,
+        "history: h to sessions painted, ten years (tmux)",
+        ours,
+        anchor,
+        "s",
+        "the same with ten days of sets",
+        "<= 1.5x and < 100 ms",
+        ratio <= 1.5 and ours < 0.100,
+    )
+
+
+# -- 3. logging -------------------------------------------------------------------------
+
+
+async def _log_times(db: Path, athlete: str, count: int) -> list[float]:
+    """Seconds from Enter in the set form to the set committed and shown in the table."""
+    from backtrack.tui.app import create_app
+    from backtrack.tui.widgets.set_table import SetTable
+
+    app = create_app(db, athlete)
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for _ in range(count):
+            table = app.screen.query_one(SetTable)
+            before = table.row_count
+            await pilot.press("enter")  # into the form, prefilled from the last set
+            started = time.perf_counter()
+            await pilot.press("enter")  # log it
+            while app.screen.query_one(SetTable).row_count == before:
+                await asyncio.sleep(0.0005)
+            times.append(time.perf_counter() - started)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def logging(bench: Bench) -> Figure:
+    """p95 of Enter to set committed and table updated, on ten years of one athlete."""
+    db = bench.copy(bench.one_db, "one-logging.db")
+    athlete = first_athlete(db)
+    checked_in(bench, db, athlete)
+    env = os.environ.copy()
+    os.environ.update({k: v for k, v in bench.env.items() if k.startswith(("XDG_", "HOME"))})
+    try:
+        times = asyncio.run(_log_times(db, athlete, max(10, bench.repeats * 6)))
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    with sqlite3.connect(db) as conn:
+        logged = conn.execute(
+            "SELECT COUNT(*) FROM sets WHERE session_date >= date('now', '-1 day')"
+        ).fetchone()[0]
+    p95 = _p95(times)
+    return Figure(
+        3,
+        f"logging: Enter to committed + table updated, p95 of {len(times)} (pilot)",
+        p95,
+        statistics.median(times),
+        "s",
+        "median of the same sets",
+        "p95 < 30 ms",
+        p95 < 0.030 and logged >= len(times),
+    )
+
+
+# -- 4. export --------------------------------------------------------------------------
+
+ANCHOR_EXPORT_SQL = (
+    "SELECT s.session_date, s.performed_at, a.name, s.exercise_id, s.set_number, s.reps, "
+    "s.load, s.unit, s.load_kg, s.rom_level, s.rpe, s.pain, s.note "
+    "FROM sets s JOIN athletes a ON a.id = s.athlete_id ORDER BY s.performed_at"
+)
+
+
+def _timed_to_file(bench: Bench, args: list[str], out: Path) -> float:
+    with out.open("w") as handle:
+        started = time.perf_counter()
+        done = subprocess.run(args, stdout=handle, stderr=subprocess.PIPE, env=bench.env)
+        elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed: {done.stderr.decode().strip()}")
+    return elapsed
+
+
+def export(bench: Bench) -> Figure:
+    """`backtrack export --all-athletes` of the clinic vs `sqlite3 -csv -header`, to a file."""
+    db = bench.clinic_db
+    ours_out, anchor_out = bench.scratch / "export.csv", bench.scratch / "anchor.csv"
+    ours_cmd = [*backtrack_command(), "export", "--all-athletes", "--db", str(db)]
+    anchor_cmd = ["sqlite3", "-csv", "-header", str(db), ANCHOR_EXPORT_SQL]
+    ours, anchor = median_pairs(
+        max(1, bench.repeats // 2 + 1),
+        lambda: _timed_to_file(bench, ours_cmd, ours_out),
+        lambda: _timed_to_file(bench, anchor_cmd, anchor_out),
+    )
+    rows = sum(1 for _ in ours_out.open(encoding="utf-8")) - 1
+    ratio = ours / anchor
+    return Figure(
+        4,
+        f"export: backtrack export of {rows:,} sets to a file",
+        ours,
+        anchor,
+        "s",
+        "sqlite3 -csv -header, same columns, same file",
+        "<= 2.5x",
+        ratio <= 2.5,
+    )
+
+
+# -- 5. memory --------------------------------------------------------------------------
+
+
+def _peak_rss_kib(bench: Bench, db: Path, athlete: str) -> int:
+    """Peak RSS of the TUI: opened, today's drills shown, history opened and shown, quit."""
+    drill = first_drill_name()
+    out = bench.scratch / "rss.txt"
+    out.unlink(missing_ok=True)
+    tmux = bench.tmux
+    command = [sys.executable, str(HERE / "peak_rss.py"), str(out), *app_command(db, athlete)]
+    try:
+        tmux.start(command)
+        tmux.wait_for(today_shown(drill))
+        tmux.keys("h")
+        tmux.wait_for(history_shown)
+        tmux.keys("Escape")
+        tmux.wait_for(today_shown(drill))
+        tmux.keys("q")
+        deadline = time.perf_counter() + 30
+        while not out.exists():
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the app did not quit on q")
+            time.sleep(0.02)
+    finally:
+        tmux.stop()
+    return int(out.read_text())
+
+
+def memory(bench: Bench) -> Figure:
+    """Peak RSS of the TUI on the clinic database vs on an empty one."""
+    clinic = bench.copy(bench.clinic_db, "clinic.db")
+    athlete = first_athlete(clinic)
+    checked_in(bench, clinic, athlete)
+    empty = bench.scratch / "empty.db"
+    checked_in(bench, empty, athlete)
+    runs = max(1, bench.repeats // 2)
+    ours = statistics.median(_peak_rss_kib(bench, clinic, athlete) for _ in range(runs))
+    anchor = statistics.median(_peak_rss_kib(bench, empty, athlete) for _ in range(runs))
+    ratio = ours / anchor
+    return Figure(
+        5,
+        "memory: peak RSS of the TUI, clinic DB (today + history)",
+        ours / 1024,
+        anchor / 1024,
+        "MiB",
+        "the same on an empty database",
+        "<= 1.2x",
+        ratio <= 1.2,
+    )
+
+
+# -- 6. import --------------------------------------------------------------------------
+
+
+def import_speed(bench: Bench) -> Figure:
+    """`backtrack import` of the clinic CSV into a fresh database, in sets per second."""
+    rows = sum(1 for _ in bench.clinic_csv.open(encoding="utf-8")) - 1
+    target_db = bench.scratch / "imported.db"
+    anchor_db = bench.scratch / "anchor-import.db"
+
+    def ours() -> float:
+        for leftover in bench.scratch.glob("imported.db*"):
+            leftover.unlink()
+        started = time.perf_counter()
+        bench.run([*backtrack_command(), "import", str(bench.clinic_csv), "--db", str(target_db)])
+        return time.perf_counter() - started
+
+    def anchor() -> float:
+        anchor_db.unlink(missing_ok=True)
+        started = time.perf_counter()
+        bench.run(["sqlite3", str(anchor_db), ".import --csv " + str(bench.clinic_csv) + " sets"])
+        return time.perf_counter() - started
+
+    ours_s, anchor_s = median_pairs(max(1, bench.repeats // 3), ours, anchor)
+    with sqlite3.connect(target_db) as conn:
+        stored = conn.execute("SELECT COUNT(*) FROM sets").fetchone()[0]
+    rate, anchor_rate = rows / ours_s, rows / anchor_s
+    return Figure(
+        6,
+        f"import: backtrack import of {rows:,} sets, end to end",
+        rate,
+        anchor_rate,
+        "sets/s",
+        "sqlite3 .import --csv of the same file (no checks)",
+        ">= 100,000 sets/s",
+        rate >= 100_000 and stored == rows,
+    )
+
+
+# -- 7. command line --------------------------------------------------------------------
+
+
+def command_line(bench: Bench) -> Figure:
+    """`backtrack log`, process start to exit (set committed), vs importing click and sqlite3."""
+    db = bench.copy(bench.clinic_db, "clinic.db")
+    athlete = first_athlete(db)
+    drill = "jefferson-curl"
+    log = [*backtrack_command(), "log", drill, "--reps", "8", "--db", str(db), "--athlete", athlete]
+    floor = [sys.executable, "-c", "import click, sqlite3"]
+
+    def timed(args: list[str]) -> Callable[[], float]:
+        def run() -> float:
+            started = time.perf_counter()
+            bench.run(args)
+            return time.perf_counter() - started
+
+        return run
+
+    timed(log)()  # the day's first run makes the daily backup: not what is measured
+    ours, anchor = median_pairs(max(3, bench.repeats * 2), timed(log), timed(floor))
+    ratio = ours / anchor
+    return Figure(
+        7,
+        "command line: backtrack log, process start to exit",
+        ours,
+        anchor,
+        "s",
+        'python -c "import click, sqlite3"',
+        "<= 8x",
+        ratio <= 8,
+    )
+
+
+ALL: list[Callable[[Bench], Figure]] = [
+    startup,
+    history,
+    logging,
+    export,
+    memory,
+    import_speed,
+    command_line,
+]
+
+
+# -- the machine ------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    """CPU model, cores, Python, SQLite (library and CLI) and Textual versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cli = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True, check=False)
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "SQLite (Python)": sqlite3.sqlite_version,
+        "SQLite (CLI)": cli.stdout.split()[0] if cli.stdout else "missing",
+        "Textual": importlib.metadata.version("textual"),
+        "tmux": subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip(),
+    }
+
+
+def env_for(home: Path) -> dict[str, str]:
+    """The benchmark's environment: backtrack's files under `home`, no animations."""
+    env = quiet_env(home)
+    env["TEXTUAL_ANIMATIONS"] = "none"
+    env.setdefault("TERM", "xterm-256color")
+    return env
