@@ -275,3 +275,21 @@ def test_export_default_is_one_athlete(run) -> None:
     fill(run)
     records = list(csv.DictReader(io.StringIO(run("export").stdout)))
     assert {r["athlete"] for r in records} == {"me"}
+
+
+def test_sql_built_lines_match_csv_writer_byte_for_byte(run, db_path: Path, catalog) -> None:
+    """The fast export path (lines built by SQLite) writes what csv.writer would."""
+    from backtrack.store import Store
+
+    fill(run)
+    assert run("log", "half-kneeling-side-bend", "--reps", "6", "--load", "10.3333", "--unit",
+               "lb", "--rpe", "8", "--athlete", 'Ann "Bea", Jr.').exit_code == 0  # fmt: skip
+    store = Store.open(db_path, catalog)
+    try:
+        expected = io.StringIO(newline="")
+        csv.writer(expected).writerows(store.export_rows())
+        lines = list(store.export_lines())
+    finally:
+        store.close()
+    assert len(lines) == len(AWKWARD_NOTES) + 3
+    assert "\r\n".join(lines) + "\r\n" == expected.getvalue()

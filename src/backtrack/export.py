@@ -57,17 +57,17 @@ def write_csv(
     until: date | None = None,
 ) -> int:
     """Write the export CSV (header, then one row per set) to `out`; return the row count."""
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
+    csv.writer(out).writerow(HEADER)
     count = 0
-    rows = store.export_rows(athlete=athlete, since=since, until=until)
-    while chunk := _take(rows, 10_000):
-        writer.writerows(chunk)
+    lines = store.export_lines(athlete=athlete, since=since, until=until)
+    while chunk := _take(lines, 10_000):
+        out.write("\r\n".join(chunk))
+        out.write("\r\n")
         count += len(chunk)
     return count
 
 
-def _take(rows: Iterator[tuple[Any, ...]], n: int) -> list[tuple[Any, ...]]:
+def _take(rows: Iterator[Any], n: int) -> list[Any]:
     chunk = []
     for row in rows:
         chunk.append(row)

@@ -1279,19 +1279,92 @@ class Store:
         except sqlite3.Error as exc:
             raise translate_error(exc, self.path) from exc
 
+    def export_lines(
+        self,
+        *,
+        athlete: Athlete | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[str]:
+        """The export's data lines, oldest first, each one CSV line without its line ending.
+
+        Byte for byte what `csv.writer` makes of `export_rows`, but built by SQLite, so a
+        million sets export at close to the speed of the sqlite3 shell: drill, ROM and
+        athlete cells are quoted once in Python into temporary tables, and numbers, notes
+        and the joins are done in SQL.
+        """
+        self._load_catalog_labels()
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS export_people "
+            "(id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE, cell TEXT)"
+        )
+        conn.execute("DELETE FROM temp.export_people")
+        conn.executemany(
+            "INSERT INTO temp.export_people VALUES (?, ?, ?)",
+            [
+                (i, name, csv_cell(neutralise(name)))
+                for i, name in conn.execute("SELECT id, name FROM athletes")
+            ],
+        )
+        if conn.in_transaction:
+            conn.commit()
+        where, params = [], []
+        if athlete is not None:
+            where.append("s.athlete_id = ?")
+            params.append(athlete.id)
+        if since is not None:
+            where.append("s.session_date >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append("s.session_date <= ?")
+            params.append(until.isoformat())
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        sql = f"""
+            SELECT s.session_date || ',' || s.performed_at || ',' || a.cell || ','
+                   || COALESCE(c.head, {_csv_quoted("s.exercise_id")} || ',')
+                   || ',' || s.set_number || ',' || s.reps || ',' || {_fast_trimmed("s.load")}
+                   || ',' || s.unit || ',' || {_fast_trimmed("s.load_kg")}
+                   || ',' || COALESCE(c.tail, s.rom_level || ',')
+                   || ',' || CASE WHEN s.rpe IS NULL THEN '' ELSE {_fast_trimmed("s.rpe")} END
+                   || ',' || COALESCE(s.pain, '')
+                   || ',' || CASE WHEN s.note IS NULL THEN ''
+                                  ELSE {_csv_quoted(_neutralised("s.note"))} END
+            FROM sets s
+            JOIN temp.export_people a ON a.id = s.athlete_id
+            LEFT JOIN temp.export_labels c
+                   ON c.exercise_id = s.exercise_id AND c.level = s.rom_level
+            {clause}
+            ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number
+        """
+        try:
+            cursor = conn.execute(sql, params)
+            while chunk := cursor.fetchmany(5000):
+                for (line,) in chunk:
+                    yield line
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+
     def _load_catalog_labels(self) -> None:
         """Fill a temporary table with drill names and ROM labels for the export join."""
         conn = self.db.conn
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS export_labels "
-            "(exercise_id TEXT, level INTEGER, name TEXT, label TEXT, "
+            "(exercise_id TEXT, level INTEGER, name TEXT, label TEXT, head TEXT, tail TEXT, "
             "PRIMARY KEY (exercise_id, level))"
         )
         conn.execute("DELETE FROM temp.export_labels")
         conn.executemany(
-            "INSERT INTO temp.export_labels VALUES (?, ?, ?, ?)",
+            "INSERT INTO temp.export_labels VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (e.id, level, neutralise(e.name), neutralise(label))
+                (
+                    e.id,
+                    level,
+                    neutralise(e.name),
+                    neutralise(label),
+                    f"{csv_cell(e.id)},{csv_cell(neutralise(e.name))}",  # exercise_id,exercise
+                    f"{level},{csv_cell(neutralise(label))}",  # rom_level,rom_label
+                )
                 for e in self.catalog
                 for level, label in enumerate(e.rom, start=1)
             ],
@@ -1393,6 +1466,35 @@ def _neutralised(column: str) -> str:
     return (
         f"CASE WHEN substr({column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13), '''') "
         f"THEN '''' || {column} ELSE {column} END"
+    )
+
+
+def csv_cell(text: str | None) -> str:
+    """One CSV cell as `csv.writer` writes it: quoted when it holds , " CR or LF."""
+    if text is None:
+        return ""
+    if any(c in text for c in CSV_SPECIALS):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+CSV_SPECIALS = (",", '"', "\r", "\n")
+
+
+def _csv_quoted(text: str) -> str:
+    """SQL that applies `csv_cell` to a non-NULL text expression."""
+    return (
+        f"CASE WHEN instr({text}, '\"') OR instr({text}, ',') OR instr({text}, char(10)) "
+        f"OR instr({text}, char(13)) THEN '\"' || replace({text}, '\"', '\"\"') || '\"' "
+        f"ELSE {text} END"
+    )
+
+
+def _fast_trimmed(column: str) -> str:
+    """`_trimmed` as text, skipping printf for whole numbers (most loads and RPEs)."""
+    return (
+        f"CASE WHEN {column} = CAST({column} AS INTEGER) THEN CAST(CAST({column} AS INTEGER) "
+        f"AS TEXT) ELSE {_trimmed(column)} END"
     )
 
 
