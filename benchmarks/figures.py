@@ -208,7 +208,13 @@ def history(bench: Bench) -> Figure:
 
 
 async def _log_times(db: Path, athlete: str, count: int) -> list[float]:
-    """Seconds from Enter in the set form to the set committed and shown in the table."""
+    """Seconds from Enter in the set form to the set committed and shown in the table.
+
+    The Enter key is posted to the app as a terminal would deliver it (not through
+    `Pilot.press`, which also waits for the screen to go idle), then the table is polled.
+    """
+    from textual import events
+
     from backtrack.tui.app import create_app
     from backtrack.tui.widgets.set_table import SetTable
 
@@ -218,16 +224,17 @@ async def _log_times(db: Path, athlete: str, count: int) -> list[float]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         for _ in range(count):
+            await pilot.press("enter")  # into the form, prefilled from the last set
+            await pilot.pause(0.05)  # the lifter does the set
             table = app.screen.query_one(SetTable)
             before = table.row_count
-            await pilot.press("enter")  # into the form, prefilled from the last set
             started = time.perf_counter()
-            await pilot.press("enter")  # log it
-            while app.screen.query_one(SetTable).row_count == before:
-                await asyncio.sleep(0.0005)
+            app.post_message(events.Key("enter", "\r"))  # log it
+            while table.row_count == before:
+                await asyncio.sleep(0.0002)
             times.append(time.perf_counter() - started)
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await pilot.pause(0.05)
     return times
 
 
