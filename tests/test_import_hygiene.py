@@ -97,3 +97,18 @@ def test_light_commands_never_import_textual(command, logged_db, tmp_path) -> No
     modules = modules_after_command(args)
     assert "backtrack.cli" in modules
     assert not textual_modules(modules), sorted(textual_modules(modules))[:5]
+
+
+def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
+    """Start-up imports the app; history, help, timer, export and demo load when first used."""
+    modules = imported_after("import backtrack.tui.app")
+    assert "backtrack.tui.app" in modules
+    lazy = {
+        "backtrack.tui.screens.history",
+        "backtrack.tui.screens.help",
+        "backtrack.tui.screens.timer",
+        "backtrack.export",
+        "backtrack.demo",
+        "backtrack.backup",
+    }
+    assert not lazy & modules, sorted(lazy & modules)
