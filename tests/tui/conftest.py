@@ -3,6 +3,7 @@ mock timer clock, and a helper that waits for database workers to finish."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,3 +47,32 @@ async def start(pilot: Pilot, *, pain: str | None = "2") -> None:
     await settle(pilot)
     await pilot.press(pain if pain is not None else "s")
     await settle(pilot)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `backtrack demo` database (twelve weeks for 'demo' until 2026-11-25, and 'guest'
+    with the PIN 2468), built once per test run; tests use copies (`demo_db`)."""
+    from datetime import date
+
+    from backtrack.catalog import load_catalog
+    from backtrack.demo import add_guest, build_demo
+    from backtrack.store import Store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = Store.open(path, load_catalog())
+    try:
+        build_demo(store, today=date(2026, 11, 25))
+        add_guest(store)
+        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, db_path: Path) -> Path:
+    """A fresh copy of the demo database at the test's database path."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_template, db_path)
+    return db_path

@@ -1,0 +1,231 @@
+"""The history screen on the demo's twelve weeks: opened with h from today's page, its
+session rows, charts and plan timeline, the date filter, and the CSV export key."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.clock import MockClock
+from textual.widgets import DataTable, Input, Sparkline, Static
+
+from backtrack.catalog import Catalog
+from backtrack.clock import FixedClock
+from backtrack.export import HEADER
+from backtrack.store import Store
+from backtrack.tui.app import BacktrackApp, create_app
+from backtrack.tui.screens.history import HistoryScreen
+from backtrack.tui.screens.today import TodayScreen
+from backtrack.units import format_load
+
+from .conftest import settle, start
+
+CURL = "jefferson-curl"
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def demo_app(
+    demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock, out_dir: Path
+) -> BacktrackApp:
+    """The app on the demo database, opened straight on the demo athlete."""
+    return create_app(
+        demo_db,
+        "demo",
+        clock=clock,
+        timer_clock=timer_clock,
+        catalog=catalog,
+        export_dir=out_dir,
+    )
+
+
+def read_store(db_path: Path, catalog: Catalog) -> Store:
+    return Store.open(db_path, catalog)
+
+
+def cells(table: DataTable, row: int) -> list[str]:
+    return [str(c) for c in table.get_row_at(row)]
+
+
+def column(table: DataTable, col: int) -> list[str]:
+    return [str(table.get_row_at(r)[col]) for r in range(table.row_count)]
+
+
+async def open_history(pilot) -> HistoryScreen:
+    await start(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+async def test_h_opens_the_drill_on_show_and_esc_goes_back(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await start(pilot)
+        await pilot.press("right")  # the second drill of the day
+        await pilot.press("h")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert screen.exercise_id == "half-kneeling-side-bend"
+        assert "Half-kneeling side bend" in str(screen.query_one("#drills", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TodayScreen)
+
+
+async def test_one_row_per_session_newest_first_with_the_days_suggestion(
+    demo_app: BacktrackApp, demo_db: Path, catalog: Catalog
+) -> None:
+    store = read_store(demo_db, catalog)
+    try:
+        demo = store.athlete("demo", create=False)
+        expected = store.session_history(demo, CURL, since=date(2026, 5, 27), limit=100)
+    finally:
+        store.close()
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        dates = column(table, 0)
+        assert dates == [s.day.isoformat() for s in expected]
+        assert dates == sorted(dates, reverse=True) and len(dates) >= 34
+        newest = cells(table, 0)
+        assert newest[0] == "2026-11-23"
+        assert newest[1].startswith("3 × ")
+        assert newest[2] == format_load(expected[0].load_kg, "kg")
+        assert newest[3].startswith(f"{expected[0].rom_level} ")
+        assert newest[6] == "" and newest[7] == ""  # the newest session awaits a decision
+        # the pain flare: the session that hurt (pain 6) was regressed, and that was taken
+        flare = next(cells(table, r) for r in range(table.row_count) if cells(table, r)[5] == "6")
+        assert flare[6] == "↓ regress" and flare[7] == "✓ taken"
+
+
+async def test_loads_show_in_the_athletes_unit(
+    demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
+) -> None:
+    store = read_store(demo_db, catalog)
+    try:
+        demo = store.set_unit(store.athlete("demo", create=False), "lb")
+        heaviest = store.session_history(demo, CURL, limit=1)[0].load_kg
+    finally:
+        store.close()
+    app = create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        assert cells(screen.query_one("#sessions", DataTable), 0)[2] == format_load(heaviest, "lb")
+        assert screen.query_one("#chart-load").border_title == "Load (lb)"
+
+
+async def test_charts_tell_the_twelve_weeks(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        load = screen.query_one("#chart-load-line", Sparkline).data
+        rom = screen.query_one("#chart-rom-line", Sparkline).data
+        pain = screen.query_one("#chart-pain-line", Sparkline).data
+        assert load is not None and rom is not None and pain is not None
+        assert load[0] == 0 and load[-1] > load[0]  # bodyweight first, then weight
+        assert rom[0] == 1 and rom[-1] == 4 and list(rom) == sorted(rom)  # ROM only grows
+        assert max(pain) == 6  # the flare
+        assert load.index(max(load)) > pain.index(6)  # loading went on after the regress
+        for chart_id in ("#chart-load", "#chart-rom", "#chart-pain"):
+            assert screen.query_one(chart_id).border_subtitle == "02 Sep → 23 Nov 2026"
+        words = str(screen.query_one("#range-text", Static).render())
+        assert words.startswith("36 sessions, 2 Sep 2026 → 23 Nov 2026")
+
+
+async def test_plan_timeline_shows_declines_overrides_and_reasons(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        timeline = screen.query_one("#timeline", DataTable)
+        assert timeline.has_focus
+        rows = [cells(timeline, r) for r in range(timeline.row_count)]
+        regress = next(r for r in rows if r[2] == "✓ taken" and "7.5 → 5 kg" in r[1])
+        assert "hurt at 6/10" in regress[3]
+        await pilot.press("2")  # the side bend: the lifter declined a progression
+        await settle(pilot)
+        rows = [cells(timeline, r) for r in range(timeline.row_count)]
+        assert any(r[2] == "✗ declined" and r[3] for r in rows)
+        await pilot.press("3")  # the back extension: the clinician's override
+        await settle(pilot)
+        rows = [cells(timeline, r) for r in range(timeline.row_count)]
+        override = next(r for r in rows if r[2] == "clinician")
+        assert "→ 2.5 kg" in override[1]
+
+
+async def test_date_filter_narrows_rows_and_refuses_bad_dates(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("f")
+        since = screen.query_one("#since", Input)
+        assert since.has_focus
+        since.value = ""
+        await pilot.press(*"2026-10-01", "tab")
+        until = screen.query_one("#until", Input)
+        until.value = ""
+        await pilot.press(*"2026-10-31", "enter")
+        await settle(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        dates = column(table, 0)
+        assert dates and all("2026-10-01" <= d <= "2026-10-31" for d in dates)
+        assert table.has_focus
+        assert (screen.since, screen.until) == (date(2026, 10, 1), date(2026, 10, 31))
+        subtitle = screen.query_one("#chart-pain").border_subtitle
+        assert subtitle.startswith("02 Oct") and subtitle.endswith("30 Oct 2026")
+        # a backwards range is refused and the rows stay
+        await pilot.press("f")
+        since.value = "2026-12-01"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert column(table, 0) == dates and screen.since == date(2026, 10, 1)
+        assert any("is after" in n.message for n in pilot.app._notifications)
+        await pilot.press("escape")
+        await pilot.press("a")  # all dates
+        await settle(pilot)
+        assert screen.since is None and screen.until is None
+        assert len(column(table, 0)) > len(dates)
+
+
+async def test_export_key_writes_the_shown_range(demo_app: BacktrackApp, out_dir: Path) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        screen.query_one("#since", Input).value = "2026-10-05"
+        screen.query_one("#until", Input).value = "2026-10-18"
+        await pilot.press("f", "enter")
+        await settle(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        shown = {
+            cells(table, r)[0]: int(cells(table, r)[1].split(" ×")[0])
+            for r in range(table.row_count)
+        }
+        await pilot.press("x")
+        await settle(pilot)
+        path = out_dir / "backtrack-demo-2026-10-05-to-2026-10-18.csv"
+        assert path.exists()
+        note = pilot.app._notifications
+        assert any(str(path) in n.message for n in note)
+        with path.open(newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert tuple(rows[0]) == HEADER
+        body = [dict(zip(HEADER, r, strict=True)) for r in rows[1:]]
+        assert body and all("2026-10-05" <= r["date"] <= "2026-10-18" for r in body)
+        assert {r["athlete"] for r in body} == {"demo"}
+        curl: dict[str, int] = {}
+        for r in body:
+            if r["exercise_id"] == CURL:
+                curl[r["date"]] = curl.get(r["date"], 0) + 1
+        assert curl == shown  # every shown session, set by set
+        # a second export does not overwrite the first
+        await pilot.press("x")
+        await settle(pilot)
+        assert (out_dir / "backtrack-demo-2026-10-05-to-2026-10-18-2.csv").exists()
