@@ -4,6 +4,7 @@ mock timer clock, and a helper that waits for database workers to finish."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,13 +61,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from backtrack.store import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = Store.open(path, load_catalog())
-    try:
-        build_demo(store, today=date(2026, 11, 25))
-        add_guest(store)
-        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        store.close()
+    with pytest.MonkeyPatch.context() as patch:  # the same moments on any machine
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        store = Store.open(path, load_catalog())
+        try:
+            build_demo(store, today=date(2026, 11, 25))
+            add_guest(store)
+        finally:
+            store.close()
+    time.tzset()
     return path
 
 

@@ -306,3 +306,37 @@ async def test_ctrl_l_locks_at_once(build) -> None:  # type: ignore[no-untyped-d
         assert isinstance(pilot.app.screen, AthletePickerScreen) and pilot.app.screen.locked
         await pick(pilot, "demo")
         assert in_session(pilot, "demo")
+
+
+# -- pictures ------------------------------------------------------------------------------
+
+
+def test_picker_snapshot(snap_compare, build, local_zone) -> None:  # type: ignore[no-untyped-def]
+    """Who is training? The demo's two athletes, one with a PIN."""
+    local_zone("UTC")
+    finished: list[bool] = []
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.pause()
+        finished.append(True)
+
+    assert snap_compare(build(), terminal_size=(100, 30), run_before=run_before)
+    assert finished
+
+
+def test_wrong_pin_snapshot(snap_compare, build, local_zone) -> None:  # type: ignore[no-untyped-def]
+    """The PIN screen after a wrong PIN: masked field shut, the wait shown."""
+    local_zone("UTC")
+    finished: list[bool] = []
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pick(pilot, "guest")
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await type_pin(pilot, "1111")
+        await pilot.pause()
+        finished.append(True)
+
+    assert snap_compare(build(), terminal_size=(100, 30), run_before=run_before)
+    assert finished

@@ -229,3 +229,48 @@ async def test_export_key_writes_the_shown_range(demo_app: BacktrackApp, out_dir
         await pilot.press("x")
         await settle(pilot)
         assert (out_dir / "backtrack-demo-2026-10-05-to-2026-10-18-2.csv").exists()
+
+
+# -- pictures ------------------------------------------------------------------------------
+
+
+async def steady(pilot) -> None:
+    """Wait for the database work, stop cursors blinking and drop old notifications."""
+    await settle(pilot)
+    for field in pilot.app.query(Input):
+        field.cursor_blink = False
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_history_snapshot(snap_compare, demo_app: BacktrackApp, local_zone) -> None:
+    """The demo's twelve weeks of Jefferson curls: ROM 1 → 4, then load, the flare at 6/10
+    and its regress, at 100x30."""
+    local_zone("UTC")
+    finished: list[bool] = []
+
+    async def run_before(pilot) -> None:
+        await start(pilot)
+        await pilot.press("h")
+        await steady(pilot)
+        finished.append(True)
+
+    assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
+    assert finished
+
+
+def test_history_timeline_snapshot(snap_compare, demo_app: BacktrackApp, local_zone) -> None:
+    """The plan timeline of the same drill: every change with its reason."""
+    local_zone("UTC")
+    finished: list[bool] = []
+
+    async def run_before(pilot) -> None:
+        await start(pilot)
+        await pilot.press("h")
+        await steady(pilot)
+        await pilot.press("v")
+        await steady(pilot)
+        finished.append(True)
+
+    assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
+    assert finished

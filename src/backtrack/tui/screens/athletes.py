@@ -260,7 +260,7 @@ class AthletePickerScreen(Screen[Athlete]):
     DEFAULT_CSS = """
     AthletePickerScreen { align: center middle; }
     #picker {
-        width: 64; height: auto; max-height: 100%;
+        width: 76; height: auto; max-height: 100%;
         border: thick $primary; padding: 1 2; background: $surface;
     }
     #picker-title { text-style: bold; text-align: center; margin-bottom: 1; }

@@ -332,7 +332,7 @@ class HistoryScreen(Screen[None]):
             with TabPane("Plan timeline", id="timeline-pane"):
                 yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
                 yield Static(classes="detail", id="timeline-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     @staticmethod
     def _date_value(day: date | None) -> str:
@@ -340,9 +340,12 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns("Date", "Sets", "Load", "ROM", "RPE", "Pain", "Next", "Taken")
+        sessions.add_columns("Date", "Sets", "Load", "ROM", "RPE", "Pain", "Next")
+        sessions.add_column("Taken", width=10)  # styled cells: the width is not measured
         timeline = self.query_one("#timeline", DataTable)
-        timeline.add_columns("Date", "Change", "Decision", "Reason")
+        timeline.add_columns("Date", "Change")
+        timeline.add_column("Decision", width=10)
+        timeline.add_column("Reason")
         sessions.focus()
         self._show_drills()
         self.reload()

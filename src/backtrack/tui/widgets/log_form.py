@@ -251,14 +251,16 @@ class LogForm(Vertical):
         with Horizontal(classes="picks"):
             yield Static("RPE:", classes="picks-label")
             for pick in QUICK_PICKS:
-                yield Button(
-                    Content.assemble(
-                        " ", (pick.key, "bold underline"), f" {pick.word} {pick.rpe:g} "
-                    ),
+                button = Button(
+                    Content.assemble((pick.key, "bold underline"), f" {pick.word} {pick.rpe:g}"),
                     id=f"pick-{pick.key}",
                     classes="pick",
                     compact=True,
                 )
+                # No padding around the label, so the five picks fit a 100-column terminal.
+                button.styles.line_pad = 0
+                button.styles.width = len(button.label.plain)
+                yield button
 
     @staticmethod
     def _column(name: str, caption: str, field: Field) -> Vertical:
