@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backtrack.clock import Clock, SystemClock
+from backtrack.durable import fsync_path
 from backtrack.migrations import MIGRATION_SET, known_migration_names
 from backtrack.store import SQLITE_HEADER, StoreError, open_database
 
@@ -158,9 +159,9 @@ def make_backup(
                 copy.execute("PRAGMA journal_mode=DELETE")
             finally:
                 copy.close()
-            _fsync(temp_name)
+            fsync_path(temp_name)
             target = _link_free_name(temp_name, folder, base)
-            _fsync(folder)
+            fsync_path(folder)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_name)
@@ -337,7 +338,7 @@ def restore(db_path: Path, source: Path, *, clock: Clock | None = None) -> Path 
             src.backup(copy)
         finally:
             copy.close()
-        _fsync(temp_name)
+        fsync_path(temp_name)
         replaced = _move_aside(db_path, now) if db_path.exists() else None
         try:
             os.replace(temp_name, db_path)
@@ -345,7 +346,7 @@ def restore(db_path: Path, source: Path, *, clock: Clock | None = None) -> Path 
             if replaced is not None:
                 _move_back(replaced, db_path)
             raise
-        _fsync(folder)
+        fsync_path(folder)
         return replaced
     except sqlite3.Error as exc:
         raise BackupError(f"cannot restore {source} to {db_path}: {exc}") from exc
@@ -383,16 +384,3 @@ def _move_back(kept: Path, db_path: Path) -> None:
         if side.exists():
             with contextlib.suppress(OSError):
                 os.rename(side, Path(f"{db_path}{suffix}"))
-
-
-def _fsync(path: str | Path) -> None:
-    """Flush a file (or a folder's entries) to disk; file systems that cannot are skipped."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(handle)
-    finally:
-        os.close(handle)
