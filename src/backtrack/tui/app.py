@@ -61,7 +61,9 @@ class BacktrackApp(App[None]):
         Binding("s", "toggle_stopwatch", "Start/stop set stopwatch", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
         Binding("ctrl+l", "lock", "Lock / switch athlete", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding(
+            "q", "quit", "Quit", tooltip="Quit, from any screen (Esc first if typing in a box)"
+        ),
     ]
 
     timers: reactive[TimerView] = reactive(TimerView())

@@ -30,6 +30,9 @@ from backtrack.tui.lock import PinGuard
 
 T = TypeVar("T")
 
+# A modal hides the app's keys; q must still quit whenever the cursor is not in a text box
+# (a focused box takes the q as typing, so a name with a q in it can be typed).
+QUIT = Binding("q", "app.quit", "Quit")
 # The app's session keys, silenced while the picker is up (a locked screen runs nothing).
 SESSION_KEYS = ("t", "s", "k", "space", "plus", "equals_sign", "minus", "h", "l")
 
@@ -66,7 +69,7 @@ class PinScreen(ModalScreen[bool]):
     #pin-status { height: 2; margin-top: 1; color: $text-muted; }
     #pin-status.-error { color: $error; text-style: bold; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), QUIT]
 
     def __init__(self, athlete: Athlete, desk: Desk, guard: PinGuard) -> None:
         super().__init__()
@@ -150,7 +153,7 @@ class NameScreen(ModalScreen[str | None]):
     #name-dialog .title { text-style: bold; margin-bottom: 1; }
     #name-dialog .hint { color: $text-muted; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), QUIT]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -193,6 +196,7 @@ class NewPinScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+d", "remove", "Remove the PIN"),
+        QUIT,
     ]
 
     def __init__(self, athlete: Athlete) -> None:

@@ -1,7 +1,7 @@
 """The check-in: "back pain right now, 0-10", answered with one key (or a click).
 
 It dismisses with the number, or None when skipped. 0-9 are their own keys; 10 is `t` (for
-ten) or `!` (shift+1), and the button says so.
+ten) or `!` (shift+1), and the button says so. q quits the app from here, as everywhere.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class CheckInScreen(ModalScreen[int | None]):
         *(Binding(str(n), f"answer({n})", "Answer 0-9", show=False) for n in range(10)),
         Binding(TEN_KEYS, "answer(10)", "Answer 10", show=False, key_display="t"),
         Binding("escape,s", "skip", "Skip check-in"),
+        Binding("q", "app.quit", "Quit"),  # a modal hides the app's keys: q must still quit
     ]
 
     def compose(self) -> ComposeResult:

@@ -12,11 +12,13 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask `question`; `y` or the Yes button confirms, `n`/escape or No refuses."""
+    """Ask `question`; `y` or the Yes button confirms, `n`/escape or No refuses; q quits
+    the app without an answer (nothing is done)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
+        Binding("q", "app.quit", "Quit"),  # a modal hides the app's keys: q must still quit
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes") -> None:

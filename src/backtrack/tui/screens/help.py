@@ -29,10 +29,11 @@ def key_rows(
     """(keys, what they do) rows; bindings that share a description share a row.
 
     What a key does is its tooltip when it has one (the longer text), else its description.
+    A screen's own `app.quit` key is left out: q is listed once, under "Everywhere".
     """
     rows: dict[str, list[str]] = {}
     for binding in Binding.make_bindings(bindings):
-        if binding.system or not binding.description:
+        if binding.system or not binding.description or binding.action == "app.quit":
             continue
         shown = display(replace(binding, key_display=None))
         keys = rows.setdefault(binding.tooltip or binding.description, [])
@@ -51,10 +52,10 @@ def _compact(keys: list[str]) -> str:
 
 
 class HelpScreen(Screen[None]):
-    """The key list; escape, ? or q closes it."""
+    """The key list; escape or ? closes it (q quits the app, as on every screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "app.pop_screen", "Close help", key_display="esc")
+        Binding("escape,question_mark", "app.pop_screen", "Close help", key_display="esc")
     ]
 
     def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
