@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -293,3 +298,188 @@ def test_sql_built_lines_match_csv_writer_byte_for_byte(run, db_path: Path, cata
         store.close()
     assert len(lines) == len(AWKWARD_NOTES) + 3
     assert "\r\n".join(lines) + "\r\n" == expected.getvalue()
+
+
+# -- import: the bulk path (indexes rebuilt into an empty table) and the cached checks ----
+
+
+def sets_schema(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'sets' ORDER BY name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def stored_sets(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT a.name, s.exercise_id, s.performed_at, s.session_date, s.set_number, s.reps, "
+            "s.load, s.unit, s.load_kg, s.rom_level, s.rpe, s.pain, s.note "
+            "FROM sets s JOIN athletes a ON a.id = s.athlete_id ORDER BY s.id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("empty", [True, False], ids=["empty-db", "db-with-sets"])
+def test_duplicates_inside_one_file_keep_the_first(
+    run, tmp_path: Path, db_path: Path, empty: bool
+) -> None:
+    """Same athlete, drill, moment and set number twice in one file: one set, the first.
+    Into an empty database the import rebuilds the indexes; the schema ends up the same."""
+    assert run("checkin", "--pain", "1").exit_code == 0
+    fresh_schema = sets_schema(db_path)
+    if not empty:
+        logged = run("log", "jefferson-curl", "--reps", "5", "--at", "2026-11-01T08:00:00Z")
+        assert logged.exit_code == 0, logged.output
+    rows = [
+        good_row(note="first"),
+        good_row(set="2"),
+        good_row(note="second copy", reps="9"),
+        good_row(set="3"),
+        good_row(set="2", athlete="KIM"),  # names match case-insensitively
+    ]
+    result = run("import", str(write_rows(tmp_path / "dupes.csv", rows)))
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 new sets" in result.output
+    imported = [s for s in stored_sets(db_path) if s[0] == "kim"]
+    assert [(s[4], s[5], s[12]) for s in imported] == [(1, 8, "first"), (2, 8, None), (3, 8, None)]
+    assert sets_schema(db_path) == fresh_schema
+    again = run("import", str(tmp_path / "dupes.csv"))
+    assert "Imported 0 new sets" in again.output
+
+
+def test_a_bad_row_after_a_full_batch_leaves_an_empty_database_unchanged(
+    run, tmp_path: Path, db_path: Path
+) -> None:
+    """More rows than one insert batch went in before the bad row: all rolled back,
+    the dropped indexes included."""
+    assert run("checkin", "--pain", "1").exit_code == 0
+    schema, before = sets_schema(db_path), db_path.read_bytes()
+    rows = [
+        good_row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+        for i in range(60_001)
+    ]
+    rows.append(good_row(rpe="7.2"))
+    result = run("import", str(write_rows(tmp_path / "big.csv", rows)))
+    assert result.exit_code == 2
+    assert f"line {len(rows) + 1}, column rpe" in result.stderr
+    assert db_path.read_bytes() == before
+    assert sets_schema(db_path) == schema
+    assert stored_sets(db_path) == []
+
+
+# Each cell is checked in full the first time its text appears; later rows reuse the
+# result. These rows repeat every cell but one after good rows, so a lax cache would let
+# them through.
+LATE_BAD_CELLS = [
+    ("performed_at", {"performed_at": "2026-02-30T08:00:00Z"}),
+    ("performed_at", {"performed_at": "2026-11-25T24:00:00Z"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:00:00"}),
+    ("performed_at", {"performed_at": ""}),
+    ("rom_level", {"exercise_id": "back-extension-ghd", "rom_level": "4"}),
+    ("load_kg", {"unit": "lb"}),
+    ("athlete", {"athlete": " "}),
+    ("set", {"set": "01x"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "change"),
+    LATE_BAD_CELLS,
+    ids=[f"{c}-{i}" for i, (c, _) in enumerate(LATE_BAD_CELLS)],
+)
+def test_a_bad_cell_after_many_good_rows_is_still_caught(
+    run, tmp_path: Path, column: str, change: dict[str, str]
+) -> None:
+    from backtrack.paths import user_catalog_path
+
+    catalog = user_catalog_path()  # the GHD's ladder cut to 3 levels; the curl keeps 4
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    catalog.write_text('[[exercise]]\nid = "back-extension-ghd"\nrom = ["a", "b", "c"]\n')
+    good = [
+        good_row(performed_at=f"2026-11-25T08:{i:02d}:00Z", set=str(1 + i % 3), reps=str(i % 9))
+        for i in range(40)
+    ]
+    good.append(good_row(rom_level="4", set="8"))
+    good.append(good_row(exercise_id="back-extension-ghd", rom_level="3", set="9"))
+    path = write_rows(tmp_path / "late.csv", [*good, good_row(**change)])
+    result = run("import", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"line {len(good) + 2}, column {column}" in result.stderr, result.stderr
+
+
+def test_equivalent_spellings_store_the_same_values(run, tmp_path: Path, db_path: Path) -> None:
+    """Cells the export never writes but the import accepts (an offset, spaces, 7.0)
+    are stored exactly as their canonical spelling, whether first seen or repeated."""
+    canonical = good_row(performed_at="2026-11-25T08:00:00Z", rpe="7", load="10", load_kg="10")
+    spelled = [
+        {"performed_at": "2026-11-25T09:00:00+01:00"},
+        {"performed_at": "2026-11-25T08:00:00.700Z"},
+        {"reps": " 8 ", "pain": "2 ", "set": "+1"},
+        {"rpe": "7.0", "load": "10.0", "load_kg": "1e1"},
+        {"athlete": "'kim", "note": "'"},
+        {"date": "20261125"},
+    ]
+    rows = []
+    for i, change in enumerate(spelled * 2):  # each spelling twice: checked, then cached
+        row = good_row(**{**canonical, **change})
+        row["performed_at"] = row["performed_at"].replace("-25T", f"-{10 + i}T")
+        rows.append(row)
+    result = run("import", str(write_rows(tmp_path / "spellings.csv", rows)))
+    assert result.exit_code == 0, result.output
+    stored = stored_sets(db_path)
+    assert len(stored) == len(rows)
+    for i, row in enumerate(stored):
+        assert row[2] == f"2026-11-{10 + i}T08:00:00Z"
+        assert row[3] == "2026-11-25"
+        assert (row[0], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11]) == (
+            "kim", 1, 8, 10.0, "kg", 10.0, 1, 7.0, 2
+        )  # fmt: skip
+        assert row[12] is None
+
+
+@pytest.mark.slow
+def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """kill -9 while the import's rows are going in (its indexes dropped, the write-ahead
+    log growing): the database has no sets and all its indexes; importing again works."""
+    rows = [
+        good_row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+        for i in range(80_000)
+    ]
+    source = write_rows(tmp_path / "many.csv", rows)
+    command = [sys.executable, "-m", "backtrack"]
+    killed = 0
+    for i in range(3):
+        db = tmp_path / f"round{i}" / "backtrack.db"
+        env = {**os.environ, "BACKTRACK_DB": str(db)}
+        subprocess.run([*command, "checkin", "--pain", "1"], env=env, check=True)
+        schema = sets_schema(db)
+        wal = Path(f"{db}-wal")
+        proc = subprocess.Popen([*command, "import", str(source)], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > 1024 * 1024:
+                proc.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.001)
+        proc.communicate()
+        if proc.returncode != -signal.SIGKILL:
+            continue  # finished before the log grew that much: nothing to check this round
+        killed += 1
+        assert sets_schema(db) == schema
+        assert stored_sets(db) == []
+        result = subprocess.run([*command, "import", str(source)], env=env, text=True,
+                                capture_output=True)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert f"Imported {len(rows)} new sets" in result.stdout
+        assert sets_schema(db) == schema
+    assert killed >= 2, "no kill landed inside the import's transaction"

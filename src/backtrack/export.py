@@ -11,8 +11,9 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -116,11 +117,23 @@ def _restore(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
-def parse_csv(source: IO[str], catalog: Catalog, *, name: str = "CSV") -> Iterator[dict[str, Any]]:
-    """Yield validated set rows from an export CSV; raise CsvError at the first bad cell.
+def read_sets(
+    source: IO[str],
+    catalog: Catalog,
+    *,
+    name: str = "CSV",
+    athlete: Callable[[str], Any] = str,
+) -> Iterator[tuple[Any, ...]]:
+    """Yield each row of an export CSV as a validated tuple; raise CsvError at the first bad cell.
 
-    The error names the file, line and column. Text cells lose one leading single quote
-    (the export's formula neutralisation).
+    A tuple is (athlete(name), *IMPORT_COLUMNS); `athlete` is called once per distinct
+    athlete cell. The error names the file, line and column. Text cells lose one leading
+    single quote (the export's formula neutralisation).
+
+    Every row gets exactly the checks of `_parse_row`: a cell whose text already passed
+    them in an earlier row (a date, a load, a set number...) maps to the value that check
+    produced; any row with a new cell text goes through `_parse_row` itself, which teaches
+    the caches. performed_at, unique per row, is checked against its canonical form.
     """
     reader = csv.reader(source, strict=True)
     try:
@@ -133,24 +146,109 @@ def parse_csv(source: IO[str], catalog: Catalog, *, name: str = "CSV") -> Iterat
         header[0] = header[0][1:]
     if tuple(header) != HEADER:
         raise CsvError(f"{name}: line 1: the header is not {','.join(HEADER)}")
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CsvError(f"{name}: line {reader.line_num}: not valid CSV ({exc})") from exc
-        line = reader.line_num
-        if not cells:
-            continue
-        if len(cells) != len(HEADER):
-            raise CsvError(
-                f"{name}: line {line}: expected {len(HEADER)} columns, found {len(cells)}"
-            )
-        yield _parse_row(dict(zip(HEADER, cells, strict=True)), catalog, name, line)
+    athletes: dict[str, Any] = {}  # athlete cell -> athlete(validated name)
+    levels: dict[str, dict[str, int]] = {}  # exercise_id -> rom_level cell -> level
+    days: dict[str, str] = {}  # date cell -> YYYY-MM-DD
+    loads: dict[tuple[str, str, str], tuple[float, float]] = {}  # (load, unit, load_kg) cells
+    set_numbers: dict[str, int] = {}
+    rep_counts: dict[str, int] = {}
+    rpes: dict[str, float | None] = {}
+    pains: dict[str, int | None] = {}
+    caches = (days, loads, set_numbers, rep_counts, rpes, pains)
+    canonical_utc = _CANONICAL_UTC
+    from_iso = datetime.fromisoformat
+    missing = _MISSING
+    try:
+        for cells in reader:
+            if len(cells) == COLUMNS:
+                (day, at, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
+                 note) = cells  # fmt: skip
+                person = athletes.get(who, missing)
+                level = levels.get(drill, _NO_LEVELS).get(rom)
+                session_date = days.get(day)
+                kilos = loads.get((load, unit, load_kg))
+                set_number = set_numbers.get(set_no)
+                rep_count = rep_counts.get(reps)
+                effort = rpes.get(rpe, missing)
+                hurt = pains.get(pain, missing)
+                if (
+                    person is not missing
+                    and level is not None
+                    and session_date is not None
+                    and kilos is not None
+                    and set_number is not None
+                    and rep_count is not None
+                    and effort is not missing
+                    and hurt is not missing
+                    and canonical_utc(at) is not None
+                    and _valid_time(from_iso, at)
+                ):
+                    yield (
+                        person,
+                        drill,
+                        at,
+                        session_date,
+                        set_number,
+                        rep_count,
+                        kilos[0],
+                        unit,
+                        kilos[1],
+                        level,
+                        effort,
+                        hurt,
+                        (note[1:] or None) if note[:1] == "'" else (note or None),
+                    )
+                    continue
+            elif not cells:
+                continue
+            line = reader.line_num
+            if len(cells) != COLUMNS:
+                raise CsvError(
+                    f"{name}: line {line}: expected {COLUMNS} columns, found {len(cells)}"
+                )
+            row = _parse_row(dict(zip(HEADER, cells, strict=True)), catalog, name, line)
+            if all(len(cache) < _CACHE_LIMIT for cache in caches) and len(athletes) < 10_000:
+                (day, _, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
+                 _) = cells  # fmt: skip
+                if who not in athletes:
+                    athletes[who] = athlete(row[0])
+                levels.setdefault(drill, {})[rom] = row[9]
+                days[day] = row[3]
+                loads[(load, unit, load_kg)] = (row[6], row[8])
+                set_numbers[set_no] = row[4]
+                rep_counts[reps] = row[5]
+                rpes[rpe] = row[10]
+                pains[pain] = row[11]
+                yield (athletes[who], *row[1:])
+            else:
+                yield (athlete(row[0]), *row[1:])
+    except csv.Error as exc:
+        raise CsvError(f"{name}: line {reader.line_num}: not valid CSV ({exc})") from exc
 
 
-def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> dict[str, Any]:
+COLUMNS = len(HEADER)
+# performed_at as `iso_utc` writes it (years 1000-9999: `%Y` does not pad smaller ones).
+_CANONICAL_UTC = re.compile(
+    r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z"
+).fullmatch
+_MISSING = object()
+_NO_LEVELS: dict[str, int] = {}
+# Distinct cell texts remembered per column; rows with newer ones take the slow path.
+_CACHE_LIMIT = 100_000
+
+
+def _valid_time(from_iso: Callable[[str], datetime], text: str) -> bool:
+    """Whether canonical-looking `text` is a real moment (no 30 February)."""
+    try:
+        from_iso(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> tuple[Any, ...]:
+    """Check one row's cells; return (athlete name, *IMPORT_COLUMNS) or raise CsvError."""
+
     def fail(column: str, why: str) -> CsvError:
         return CsvError(f"{name}: line {line}, column {column}: {why}")
 
@@ -213,21 +311,21 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     if rpe is not None and (not 1 <= rpe <= 10 or rpe * 2 != int(rpe * 2)):
         raise fail("rpe", f"{rpe:g} is not 1-10 in steps of 0.5")
     note = _restore(cells["note"]) or None
-    return {
-        "athlete": athlete,
-        "exercise_id": exercise_id,
-        "performed_at": iso_utc(moment),
-        "session_date": day.isoformat(),
-        "set_number": integer("set", 1, 10_000),
-        "reps": integer("reps", 0, 100),
-        "load": load,
-        "unit": unit,
-        "load_kg": load_kg,
-        "rom_level": integer("rom_level", 1, exercise.max_rom_level),
-        "rpe": rpe,
-        "pain": integer("pain", 0, 10, optional=True),
-        "note": note,
-    }
+    return (
+        athlete,
+        exercise_id,
+        iso_utc(moment),
+        day.isoformat(),
+        integer("set", 1, 10_000),
+        integer("reps", 0, 100),
+        load,
+        unit,
+        load_kg,
+        integer("rom_level", 1, exercise.max_rom_level),
+        rpe,
+        integer("pain", 0, 10, optional=True),
+        note,
+    )
 
 
 def import_file(store: Store, path: Path | None, text: str | None = None) -> int:
@@ -238,13 +336,18 @@ def import_file(store: Store, path: Path | None, text: str | None = None) -> int
     """
     name = str(path) if path is not None else "<stdin>"
     if text is not None:
-        source: IO[str] = io.StringIO(text, newline="")
-        return store.import_sets(parse_csv(source, store.catalog, name=name))
+        return _import(store, io.StringIO(text, newline=""), name)
     assert path is not None
     try:
-        with open(path, encoding="utf-8", newline="") as source:
-            return store.import_sets(parse_csv(source, store.catalog, name=name))
+        with open(path, encoding="utf-8", newline="", buffering=1 << 20) as source:
+            return _import(store, source, name)
     except UnicodeDecodeError as exc:
         raise CsvError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise CsvError(f"cannot read {name}: {exc.strerror or exc}") from exc
+
+
+def _import(store: Store, source: IO[str], name: str) -> int:
+    with store.bulk_import() as batch:
+        batch.add(read_sets(source, store.catalog, name=name, athlete=batch.athlete_id))
+    return batch.added

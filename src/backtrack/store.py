@@ -9,6 +9,7 @@ local calendar dates as `YYYY-MM-DD` fixed when the row is written.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -1372,39 +1373,123 @@ class Store:
         if conn.in_transaction:
             conn.commit()
 
-    def import_sets(self, rows: Iterable[dict[str, Any]], *, batch_size: int = 5000) -> int:
-        """Add the sets of `rows` in one transaction; return how many were new.
+    def import_sets(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Add the sets of `rows` (dicts: `athlete` and IMPORT_COLUMNS) in one transaction.
 
-        A set already present (same athlete, drill, performed_at and set number) is
-        skipped. Athletes are created as needed. If iterating `rows` raises, nothing is
-        written at all.
+        Returns how many were new; see `bulk_import` for duplicates and failures.
         """
-        insert = (
-            "INSERT OR IGNORE INTO sets (athlete_id, exercise_id, performed_at, session_date, "
-            "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
-        ids: dict[str, int] = {}
-        added = 0
-        with self.write():
-            batch: list[tuple[Any, ...]] = []
-            for row in rows:
-                key = row["athlete"].casefold()
-                if key not in ids:
-                    ids[key] = self._athlete_id(row["athlete"])
-                batch.append((ids[key], *(row[c] for c in IMPORT_COLUMNS)))
-                if len(batch) >= batch_size:
-                    added += self._insert_many(insert, batch)
-                    batch.clear()
-            if batch:
-                added += self._insert_many(insert, batch)
-        return added
+        with self.bulk_import() as batch:
+            batch.add(
+                (batch.athlete_id(row["athlete"]), *(row[c] for c in IMPORT_COLUMNS))
+                for row in rows
+            )
+        return batch.added
 
-    def _insert_many(self, sql: str, batch: list[tuple[Any, ...]]) -> int:
+    @contextlib.contextmanager
+    def bulk_import(self) -> Iterator[SetImport]:
+        """One write transaction for adding many sets through the `SetImport` it yields.
+
+        A set already present (same athlete, drill, performed_at and set number, in the
+        database or earlier in the same import) is skipped. Athletes are created as needed.
+        If the body raises (a bad row), nothing at all is written. Into an empty sets
+        table the indexes are dropped and rebuilt after the rows, inside the same
+        transaction (several times faster than updating them row by row).
+        """
+        with self.write():
+            batch = SetImport(self)
+            yield batch
+            batch.finish()
+
+    def _athlete_id(self, name: str) -> int:
+        """The id of the athlete called `name`, inserted if new (inside the caller's write)."""
+        found = self.find_athlete(name)
+        if found:
+            return found.id
+        cursor = self._exec(
+            "INSERT INTO athletes (name, unit, created_at) VALUES (?, 'kg', ?)",
+            [validate_athlete_name(name), iso_utc(self.clock.now())],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+class SetImport:
+    """Adds sets inside `Store.bulk_import`'s transaction; `added` counts the new ones."""
+
+    INSERT = (
+        "INSERT OR IGNORE INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+        "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    BATCH_ROWS = 50_000
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.added = 0
+        self._ids: dict[str, int] = {}
+        self._dropped: list[tuple[str, str, bool, list[str]]] = []
+        conn = store.db.conn
         try:
-            return self.db.conn.executemany(sql, batch).rowcount
+            if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sets)").fetchone()[0]:
+                self._drop_indexes()
         except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) from exc
+            raise translate_error(exc, store.path) from exc
+
+    def athlete_id(self, name: str) -> int:
+        """The id of the athlete called `name` (case-insensitive), created if new."""
+        key = name.casefold()
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = self.store._athlete_id(name)
+        return found
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert `rows`: (athlete id, *IMPORT_COLUMNS) tuples, in batches."""
+        conn = self.store.db.conn
+        rows = iter(rows)
+        try:
+            while batch := list(itertools.islice(rows, self.BATCH_ROWS)):
+                self.added += conn.executemany(self.INSERT, batch).rowcount
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.store.path) from exc
+
+    def finish(self) -> None:
+        """Rebuild dropped indexes; duplicates a dropped unique index let in are removed
+        (the first one kept, as INSERT OR IGNORE would have done)."""
+        conn = self.store.db.conn
+        try:
+            for _name, sql, unique, columns in self._dropped:
+                try:
+                    conn.execute(sql)
+                except sqlite3.IntegrityError:
+                    if not unique:
+                        raise
+                    self.added -= self._delete_duplicates(columns)
+                    conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.store.path) from exc
+        self._dropped = []
+
+    def _drop_indexes(self) -> None:
+        conn = self.store.db.conn
+        unique = {row[1]: bool(row[2]) for row in conn.execute("PRAGMA index_list(sets)")}
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = 'sets' AND sql IS NOT NULL ORDER BY name"
+        ).fetchall():
+            columns = [row[2] for row in conn.execute(f'PRAGMA index_info("{name}")')]
+            self._dropped.append((name, sql, unique[name], columns))
+            conn.execute(f'DROP INDEX "{name}"')
+
+    def _delete_duplicates(self, columns: list[str]) -> int:
+        """Delete every row whose `columns` (none NULL) repeat an earlier row's; the count."""
+        key = ", ".join(f'"{c}"' for c in columns)
+        not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+        cursor = self.store.db.conn.execute(
+            f"DELETE FROM sets WHERE {not_null} "
+            f"AND id NOT IN (SELECT MIN(id) FROM sets GROUP BY {key})"
+        )
+        return cursor.rowcount
 
     def _athlete_id(self, name: str) -> int:
         """The id of the athlete called `name`, inserted if new (inside the caller's write)."""
