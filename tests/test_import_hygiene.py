@@ -112,3 +112,19 @@ def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
         "backtrack.backup",
     }
     assert not lazy & modules, sorted(lazy & modules)
+
+
+def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
+    """`backtrack` can draw today's drills before the store, the rules and pydantic load:
+    the modules of the command line, the app and the Today screen import none of them."""
+    modules = imported_after("import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today")
+    heavy = {
+        "pydantic",
+        "sqlite_utils",
+        "backtrack.models",
+        "backtrack.store",
+        "backtrack.migrations",
+        "backtrack.rules",
+        "backtrack.progression",
+    }
+    assert not heavy & modules, sorted(heavy & modules)

@@ -21,15 +21,23 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from backtrack import paths
-from backtrack.models import Exercise
+
+if TYPE_CHECKING:  # pydantic loads with the first validation, not with this module
+    from pydantic import ValidationError
+
+    from backtrack.models import Exercise
 
 TABLE = "exercise"
-_FIELDS: tuple[str, ...] = tuple(Exercise.model_fields)
+
+
+def _fields() -> tuple[str, ...]:
+    """The fields of a drill, in the model's order."""
+    from backtrack.models import Exercise
+
+    return tuple(Exercise.model_fields)
 
 
 class CatalogError(Exception):
@@ -177,6 +185,27 @@ def load_catalog(user_path: Path | None = None) -> Catalog:
     return Catalog(drills.values(), sources)
 
 
+def peek_entries(user_path: Path | None = None) -> list[dict[str, Any]] | None:
+    """The drills as the catalog files write them (shipped merged with the user's), without
+    validating them: a first look for the app's first frame, before pydantic is loaded.
+
+    Merges like :func:`load_catalog` (a user entry changes the fields it gives, a new id is
+    added after the shipped ones). Returns None on any problem; :func:`load_catalog` is the
+    one that says what it is.
+    """
+    try:
+        drills = {e["id"]: dict(e) for e in _read_entries(shipped_catalog_path()).entries}
+        if user_path is None:
+            user_path = paths.user_catalog_path()
+        user_path = Path(user_path).expanduser()
+        if _exists(user_path):
+            for entry in _read_entries(user_path).entries:
+                drills[entry["id"]] = {**drills.get(entry["id"], {}), **entry}
+    except CatalogError:
+        return None
+    return list(drills.values())
+
+
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
@@ -209,6 +238,10 @@ class _File:
         `given` is what the file itself wrote (for an override, `data` also holds shipped values);
         `shipped_ids` is set when the entry adds a new drill, to spot a mistyped id.
         """
+        from pydantic import ValidationError
+
+        from backtrack.models import Exercise
+
         try:
             return Exercise.model_validate(dict(data))
         except ValidationError as exc:
@@ -234,7 +267,7 @@ class _File:
         else:
             # A check across fields (e.g. reps_min above reps_max): name the first field the
             # message mentions, preferring one this file gave.
-            mentioned = [f for f in _FIELDS if re.search(rf"\b{f}\b", message)]
+            mentioned = [f for f in _fields() if re.search(rf"\b{f}\b", message)]
             mentioned.sort(key=lambda f: (f not in given, message.find(f)))
             field = mentioned[0] if mentioned else None
             where = f"field {field!r}" if field else "fields"
@@ -294,7 +327,7 @@ def _describe(error: Mapping[str, Any]) -> str:
     msg = str(error.get("msg", "invalid"))
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
-        close = difflib.get_close_matches(name, _FIELDS, n=1)
+        close = difflib.get_close_matches(name, _fields(), n=1)
         return "unknown field" + (f"; did you mean {close[0]!r}?" if close else "")
     if kind == "missing":
         return "Field required"

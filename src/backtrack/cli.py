@@ -16,15 +16,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from backtrack import __version__, paths
 from backtrack.catalog import Catalog, CatalogError, load_catalog
-from backtrack.models import Athlete, Exercise, Plan, SetEntry, Suggestion
-from backtrack.store import MAX_LOAD_KG, DatabaseBusy, Store, StoreError
-from backtrack.units import format_load, format_number, to_kg
+from backtrack.errors import DatabaseBusy, StoreError
+from backtrack.units import MAX_LOAD_KG, format_load, format_number, to_kg
+
+if TYPE_CHECKING:  # the store (sqlite-utils, pydantic) loads when a command opens it
+    from backtrack.models import Athlete, Exercise, Plan, SetEntry, Suggestion
+    from backtrack.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -224,6 +227,8 @@ def _db_path(db: Path | None) -> Path:
 
 @contextmanager
 def _opened(db: Path | None, catalog: Catalog | None = None) -> Iterator[Store]:
+    from backtrack.store import Store
+
     store = Store.open(_db_path(db), catalog or _catalog())
     try:
         yield store

@@ -24,9 +24,16 @@ from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
 from backtrack.clock import Clock, SystemClock
+from backtrack.errors import (  # a module of their own: the CLI catches them without this one
+    DatabaseBusy,
+    DatabaseDamaged,
+    InvalidValue,
+    NotFound,
+    StoreError,
+)
 from backtrack.migrations import MIGRATION_SET, known_migration_names, migrations
 from backtrack.models import Athlete, CheckIn, Exercise, Plan, PlanChange, SetEntry, Suggestion
-from backtrack.units import UNITS, Unit, from_kg, to_kg
+from backtrack.units import MAX_LOAD_KG, UNITS, Unit, from_kg, to_kg
 
 BUSY_TIMEOUT_SECONDS = 5.0
 BUSY_TIMEOUT_ENV = "BACKTRACK_BUSY_TIMEOUT"
@@ -36,32 +43,7 @@ BUSY_TIMEOUT_ENV = "BACKTRACK_BUSY_TIMEOUT"
 # (quick_check of a 1M-set, 215 MB file takes about 0.2 s).
 QUICK_CHECK_EVERY_OPEN_BYTES = 32 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
-MAX_LOAD_KG = 1000.0
 MAX_NAME_LENGTH = 40
-
-
-class StoreError(Exception):
-    """A problem with the database that the user can act on; `str()` is one line."""
-
-
-class DatabaseBusy(StoreError):
-    """Another process held the database longer than the busy timeout."""
-
-
-class DatabaseDamaged(StoreError):
-    """The file at the database path is not a healthy backtrack database."""
-
-
-class NotFound(StoreError):
-    """A row the caller named does not exist."""
-
-
-class InvalidValue(StoreError):
-    """A value is outside what the domain allows; `field` names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def iso_utc(moment: datetime) -> str:

@@ -8,6 +8,7 @@ Unit = Literal["kg", "lb"]
 UNITS: tuple[Unit, ...] = ("kg", "lb")
 
 KG_PER_LB = 0.45359237
+MAX_LOAD_KG = 1000.0  # every load is below this (the store, the CLI and the set form check it)
 
 
 def to_kg(value: float, unit: Unit) -> float:

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -28,13 +28,14 @@ from textual.screen import Screen
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import Clock, SystemClock
-from backtrack.models import Athlete
-from backtrack.store import Store
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import IdleLock, PinGuard, idle_seconds_from_env, needs_picker
 from backtrack.tui.messages import SetTimed
 from backtrack.tui.service import Gym
 from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
+
+if TYPE_CHECKING:
+    from backtrack.models import Athlete
 
 TICK_SECONDS = 0.2
 REST_STEP_SECONDS = 15
@@ -130,6 +131,8 @@ class BacktrackApp(App[None]):
             return
 
         def opened() -> tuple[Gym, bool]:
+            from backtrack.store import Store
+
             store = Store.open(self.desk.path, self.desk.catalog, self.desk.clock)
             try:
                 return Gym(store, store.get_athlete(athlete.id), store.clock), needs_picker(
@@ -307,6 +310,8 @@ def create_app(
     writes CSV files (the current folder by default). Raises StoreError if the database
     cannot be used.
     """
+    from backtrack.store import Store
+
     store = Store.open(db_path, catalog or load_catalog(), clock or SystemClock())
     desk = Desk.beside(store)
     try:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from backtrack.catalog import Catalog
 from backtrack.clock import Clock
-from backtrack.store import Store
+
+if TYPE_CHECKING:
+    from backtrack.catalog import Catalog
+    from backtrack.store import Store
 
 T = TypeVar("T")
 
@@ -36,6 +38,8 @@ class Desk:
 
     def run(self, work: Callable[[Store], T]) -> T:
         """Call `work` with the desk's store (opened if needed) and return its result."""
+        from backtrack.store import Store
+
         with self._lock:
             if self._store is None:
                 self._store = Store.open(self.path, self.catalog, self.clock)

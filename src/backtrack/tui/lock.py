@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.clock import Clock
 
-from backtrack.models import Athlete
 from backtrack.pins import retry_delay
+
+if TYPE_CHECKING:
+    from backtrack.models import Athlete
 
 IDLE_ENV = "BACKTRACK_IDLE_LOCK_SECONDS"
 DEFAULT_IDLE_SECONDS = 300.0

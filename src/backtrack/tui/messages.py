@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from backtrack.models import CheckIn, SetEntry
-from backtrack.progression import Decision
-from backtrack.tui.service import TodayView
+if TYPE_CHECKING:
+    from backtrack.models import CheckIn, SetEntry
+    from backtrack.progression import Decision
+    from backtrack.tui.service import TodayView
 
 
 class TodayLoaded(Message):

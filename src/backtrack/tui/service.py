@@ -3,6 +3,8 @@
 Every method here may block on SQLite, so the screens call them from thread workers. One lock
 serialises them: the connection is shared, and only one piece of database work runs at a
 time. Nothing here imports Textual, and no SQL is written here (that lives in `store`).
+Importing this module loads neither the store nor the rules (the app's first frame is drawn
+before they are needed); a `Gym` is only made from an open store.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from backtrack import progression
 from backtrack.clock import Clock, local_date
-from backtrack.models import Athlete, CheckIn, Exercise, Plan, SetEntry, Suggestion
-from backtrack.store import Store
 from backtrack.units import from_kg
+
+if TYPE_CHECKING:
+    from backtrack import progression
+    from backtrack.models import Athlete, CheckIn, Exercise, Plan, SetEntry, Suggestion
+    from backtrack.store import Store
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ class Gym:
             return TodayView(self.athlete, day, checkin, tuple(drills))
 
     def _suggestion(self, exercise_id: str) -> tuple[Suggestion | None, str]:
+        from backtrack import progression
+
         try:
             return progression.current_suggestion(self.store, self.athlete, exercise_id), ""
         except Exception as exc:  # a bug in the rules must not take the log down with it
@@ -155,6 +162,8 @@ class Gym:
 
     def decide(self, exercise_id: str, *, accept: bool) -> progression.Decision:
         """Accept or decline a drill's current suggestion; the plan changes only on accept."""
+        from backtrack import progression
+
         with self._lock:
             return progression.decide(self.store, self.athlete, exercise_id, accept=accept)
 

@@ -11,7 +11,7 @@ message back; a failure is shown and the form keeps what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,8 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from backtrack.models import SetEntry
-from backtrack.store import StoreError
+from backtrack.errors import StoreError
 from backtrack.tui.messages import (
     CheckedIn,
     Decided,
@@ -45,6 +44,9 @@ from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
 from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.units import format_load
+
+if TYPE_CHECKING:
+    from backtrack.models import SetEntry
 
 DB_GROUP = "db"
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
-from backtrack.tui.service import DrillToday
+if TYPE_CHECKING:
+    from backtrack.tui.service import DrillToday
 
 
 def card_text(number: int, drill: DrillToday) -> Content:

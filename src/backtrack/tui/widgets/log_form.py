@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,10 +22,11 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Static
 
-from backtrack.models import Exercise, SetEntry
-from backtrack.store import MAX_LOAD_KG
 from backtrack.tui.service import SetDraft
-from backtrack.units import Unit, format_number, from_kg, to_kg
+from backtrack.units import MAX_LOAD_KG, Unit, format_number, from_kg, to_kg
+
+if TYPE_CHECKING:
+    from backtrack.models import Exercise, SetEntry
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from backtrack.models import Exercise, SetEntry
 from backtrack.units import Unit, format_load, format_number
+
+if TYPE_CHECKING:
+    from backtrack.models import Exercise, SetEntry
 
 COLUMNS = ("set", "reps", "load", "ROM", "RPE", "pain", "time", "note")
 

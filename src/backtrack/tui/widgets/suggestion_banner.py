@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
-from backtrack.models import Exercise, Plan, Suggestion
 from backtrack.units import Unit, format_load
+
+if TYPE_CHECKING:
+    from backtrack.models import Exercise, Plan, Suggestion
 
 HEADLINES = {
     "progress_rom": "More range",
