@@ -2,20 +2,27 @@
 
 Deterministic: a 100x30 terminal, the wall clock fixed at 2026-11-25 08:00 UTC with the
 machine's zone pinned to UTC, the rest timer on a MockClock, no blinking cursor, and no
-notifications left over from earlier steps. After a change to the screens, look at the
-failure report, then run `pytest tests/tui/test_tui_snapshots.py --snapshot-update`.
+notifications left over from earlier steps. Apart from the empty first day, the pictures
+show the `backtrack demo` data (twelve weeks of the demo athlete), as a newcomer sees it;
+scripts/screens turns them into the README's PNGs. After a change to the screens, look at
+the failure report, then run `pytest tests/tui/test_tui_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.clock import MockClock
 from textual.widgets import Input
 
 from backtrack import progression
+from backtrack.catalog import Catalog
+from backtrack.clock import FixedClock
 from backtrack.store import Store
+from backtrack.tui.app import BacktrackApp, create_app
 
 from .conftest import settle, start
 
@@ -52,41 +59,49 @@ def compare(snap_compare, app, run_before) -> bool:
     return same
 
 
-def seed_flare_today(store: Store) -> None:
-    """Yesterday an easy session (accepted: ROM 1 -> 2); today three sets, the last one hurt.
+@pytest.fixture
+def demo_app(
+    demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
+) -> Callable[[], BacktrackApp]:
+    """Build the app on the demo database, straight on the demo athlete."""
 
-    The rules then suggest stepping back to ROM 1, with accept and decline keys.
-    """
-    me = store.athlete("me")
-    now = store.clock.now()
-    yesterday = now - timedelta(days=1)
-    store.check_in(me, 1, at=yesterday - timedelta(minutes=30))
-    for number in range(3):
-        store.log_set(
-            me, DRILL, reps=8, rpe=7, pain=1, at=yesterday + timedelta(minutes=3 * number)
-        )
-    store.check_in(me, 1, at=now - timedelta(minutes=30))
-    progression.decide(store, me, DRILL, accept=True)
-    for number, (reps, pain) in enumerate(((8, 2), (7, 3), (6, 6))):
-        store.log_set(
-            me,
-            DRILL,
-            reps=reps,
-            rpe=7.5 + number * 0.5,
-            pain=pain,
-            note="slow tempo" if number == 0 else None,
-            at=now - timedelta(minutes=20 - 4 * number),
-        )
-    assert progression.current_suggestion(store, me, DRILL).action == "regress"
+    def build() -> BacktrackApp:
+        return create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+
+    return build
 
 
-def test_check_in_modal(make_app, snap_compare):
+def seed_flare_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
+    """This morning the demo athlete checked in at 2/10 and did three Jefferson curls at
+    12.5 kg and ROM 4; the third hurt at 6/10, so the rules suggest stepping back, with the
+    accept and decline keys."""
+    store = Store.open(db, catalog, clock)
+    try:
+        demo = store.athlete("demo")
+        now = clock.now()
+        store.check_in(demo, 2, at=now - timedelta(minutes=30))
+        for number, (reps, rpe, pain) in enumerate(((8, 7, 2), (8, 7.5, 3), (7, 8.5, 6))):
+            store.log_set(
+                demo,
+                DRILL,
+                reps=reps,
+                rpe=rpe,
+                pain=pain,
+                note="slow on the way down" if number == 0 else None,
+                at=now - timedelta(minutes=20 - 4 * number),
+            )
+        assert progression.current_suggestion(store, demo, DRILL).action == "regress"
+    finally:
+        store.close()
+
+
+def test_check_in_modal(demo_app, snap_compare):
     async def opened(pilot) -> None:
         await settle(pilot)
         for field in pilot.app.query(Input):
             field.cursor_blink = False
 
-    assert compare(snap_compare, make_app(), opened)
+    assert compare(snap_compare, demo_app(), opened)
 
 
 def test_today_empty(make_app, snap_compare):
@@ -97,23 +112,25 @@ def test_today_empty(make_app, snap_compare):
     assert compare(snap_compare, make_app(), checked_in)
 
 
-def test_today_with_sets_and_a_suggestion(make_app, store: Store, snap_compare):
-    seed_flare_today(store)
-    assert compare(snap_compare, make_app(), steady)
+def test_today_with_sets_and_a_suggestion(demo_app, demo_db, catalog, clock, snap_compare):
+    seed_flare_today(demo_db, catalog, clock)
+    assert compare(snap_compare, demo_app(), steady)
 
 
-def test_today_with_sets_and_a_suggestion_light_theme(make_app, store: Store, snap_compare):
-    seed_flare_today(store)
+def test_today_with_sets_and_a_suggestion_light_theme(
+    demo_app, demo_db, catalog, clock, snap_compare
+):
+    seed_flare_today(demo_db, catalog, clock)
 
     async def light(pilot) -> None:
         await steady(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
 
-    assert compare(snap_compare, make_app(), light)
+    assert compare(snap_compare, demo_app(), light)
 
 
-def test_timer_running(make_app, timer_clock: MockClock, snap_compare):
+def test_timer_running(demo_app, timer_clock: MockClock, snap_compare):
     async def resting(pilot) -> None:
         await start(pilot)
         await pilot.press("enter", "enter")  # log a set: the 1:30 rest starts
@@ -123,10 +140,10 @@ def test_timer_running(make_app, timer_clock: MockClock, snap_compare):
         pilot.app.tick_timers()
         await pilot.pause()
 
-    assert compare(snap_compare, make_app(), resting)
+    assert compare(snap_compare, demo_app(), resting)
 
 
-def test_timer_at_zero(make_app, timer_clock: MockClock, snap_compare):
+def test_timer_at_zero(demo_app, timer_clock: MockClock, snap_compare):
     async def rest_over(pilot) -> None:
         pilot.app.bell = lambda: None
         await start(pilot)
@@ -137,14 +154,14 @@ def test_timer_at_zero(make_app, timer_clock: MockClock, snap_compare):
         pilot.app.tick_timers()  # rings, flashes and notifies "Rest over"
         await pilot.pause()
 
-    assert compare(snap_compare, make_app(), rest_over)
+    assert compare(snap_compare, demo_app(), rest_over)
 
 
-def test_help(make_app, snap_compare):
+def test_help(demo_app, snap_compare):
     async def help_open(pilot) -> None:
         await start(pilot)
         await steady(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert compare(snap_compare, make_app(), help_open)
+    assert compare(snap_compare, demo_app(), help_open)
