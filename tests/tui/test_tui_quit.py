@@ -4,6 +4,7 @@ with nothing: no check-in recorded, no set deleted."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,12 +30,13 @@ from .conftest import settle, start
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run (workers, PIN checks) until `condition` holds."""
-    for _ in range(200):
-        if condition():
-            return
+    """Let the app run (workers, PIN checks) until `condition` holds; the deadline is
+    generous because a PIN check (scrypt) is slow on a busy machine."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
         await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 async def quits(pilot: Pilot, screen_type: type) -> None:

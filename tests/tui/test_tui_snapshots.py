@@ -120,12 +120,14 @@ def test_today_with_sets_and_a_suggestion(demo_app, demo_db, catalog, clock, sna
 def test_today_with_sets_and_a_suggestion_light_theme(
     demo_app, demo_db, catalog, clock, snap_compare
 ):
+    """The light theme, with a fourth set half typed: every value whole in its box."""
     seed_flare_today(demo_db, catalog, clock)
 
     async def light(pilot) -> None:
         await steady(pilot)
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await pilot.press("enter", "6", "tab", "9", ".", "5", "tab", "4")
+        await steady(pilot)
 
     assert compare(snap_compare, demo_app(), light)
 

@@ -350,7 +350,9 @@ class LogForm(Vertical):
     # -- modes --------------------------------------------------------------------------
 
     def begin(self) -> None:
-        """Put the cursor in the reps box, ready to type."""
+        """Put the cursor in the reps box, ready to type. The notes about earlier actions go:
+        they sit over the form's message line, where a refused value says why."""
+        self.app.clear_notifications()
         self.field("reps").focus()
 
     def start_edit(self, entry: SetEntry, unit: Unit) -> None:
