@@ -47,27 +47,36 @@ class Pane:
         self.socket: Path | None = None
         self._servers = count()
 
-    def tmux(self, *args: str) -> str:
+    def run_tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
         assert self.socket is not None
-        done = subprocess.run(
+        return subprocess.run(
             ["tmux", "-S", str(self.socket), "-f", "/dev/null", *args],
             capture_output=True,
             text=True,
             env=self.env,
             check=False,
         )
+
+    def tmux(self, *args: str) -> str:
+        done = self.run_tmux(*args)
         assert done.returncode == 0, f"tmux {args[0]} failed: {done.stderr.strip()}"
         return done.stdout
 
     def start(self, command: list[str]) -> None:
-        """Run `command`; when it ends, the pane says so with its exit status."""
-        self.close()
-        self.socket = self.folder / f"s{next(self._servers)}"
+        """Run `command`; when it ends, the pane says so with its exit status. A new tmux
+        server now and then dies while starting on a busy machine ("server exited
+        unexpectedly"): that is tmux, not the app, so it gets two more tries."""
         line = " ".join(shlex.quote(part) for part in command)
         shell = f'{line}; echo "[backtrack exited with $?]"; sleep 600'
-        self.tmux(
-            "new-session", "-d", "-s", "e2e", "-x", str(COLUMNS), "-y", str(LINES), shell,
-        )  # fmt: skip
+        for _ in range(3):
+            self.close()
+            self.socket = self.folder / f"s{next(self._servers)}"
+            done = self.run_tmux(
+                "new-session", "-d", "-s", "e2e", "-x", str(COLUMNS), "-y", str(LINES), shell,
+            )  # fmt: skip
+            if done.returncode == 0 or "server exited unexpectedly" not in done.stderr:
+                break
+        assert done.returncode == 0, f"tmux new-session failed: {done.stderr.strip()}"
 
     def text(self) -> str:
         """The characters on the pane now."""
