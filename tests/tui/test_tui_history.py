@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from textual.clock import MockClock
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import DataTable, Input, Static
 
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
 from backtrack.export import HEADER
 from backtrack.store import Store
 from backtrack.tui.app import BacktrackApp, create_app
-from backtrack.tui.screens.history import HistoryScreen
+from backtrack.tui.screens.history import Chart, HistoryScreen, ViewTabs
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.units import format_load
 
@@ -128,10 +128,9 @@ async def test_loads_show_in_the_athletes_unit(
 async def test_charts_tell_the_twelve_weeks(demo_app: BacktrackApp) -> None:
     async with demo_app.run_test(size=(100, 30)) as pilot:
         screen = await open_history(pilot)
-        load = screen.query_one("#chart-load-line", Sparkline).data
-        rom = screen.query_one("#chart-rom-line", Sparkline).data
-        pain = screen.query_one("#chart-pain-line", Sparkline).data
-        assert load is not None and rom is not None and pain is not None
+        load = screen.query_one("#chart-load", Chart).values
+        rom = screen.query_one("#chart-rom", Chart).values
+        pain = screen.query_one("#chart-pain", Chart).values
         assert load[0] == 0 and load[-1] > load[0]  # bodyweight first, then weight
         assert rom[0] == 1 and rom[-1] == 4 and list(rom) == sorted(rom)  # ROM only grows
         assert max(pain) == 6  # the flare
@@ -161,6 +160,21 @@ async def test_plan_timeline_shows_declines_overrides_and_reasons(demo_app: Back
         rows = [cells(timeline, r) for r in range(timeline.row_count)]
         override = next(r for r in rows if r[2] == "clinician")
         assert "→ 2.5 kg" in override[1]
+
+
+async def test_clicking_a_views_name_shows_it(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        sessions = screen.query_one("#sessions", DataTable)
+        assert sessions.display and not screen.query("#timeline")  # built when first shown
+        await pilot.click(ViewTabs, offset=(14, 0))  # on "Plan timeline"
+        await pilot.pause()
+        timeline = screen.query_one("#timeline", DataTable)
+        assert timeline.display and timeline.has_focus and not sessions.display
+        assert timeline.row_count > 0
+        await pilot.click(ViewTabs, offset=(3, 0))  # on "Sessions"
+        await pilot.pause()
+        assert sessions.display and sessions.has_focus and not timeline.display
 
 
 async def test_date_filter_narrows_rows_and_refuses_bad_dates(demo_app: BacktrackApp) -> None:
@@ -199,9 +213,10 @@ async def test_date_filter_narrows_rows_and_refuses_bad_dates(demo_app: Backtrac
 async def test_export_key_writes_the_shown_range(demo_app: BacktrackApp, out_dir: Path) -> None:
     async with demo_app.run_test(size=(100, 30)) as pilot:
         screen = await open_history(pilot)
+        await pilot.press("f")  # the date fields appear
         screen.query_one("#since", Input).value = "2026-10-05"
         screen.query_one("#until", Input).value = "2026-10-18"
-        await pilot.press("f", "enter")
+        await pilot.press("enter")
         await settle(pilot)
         table = screen.query_one("#sessions", DataTable)
         shown = {

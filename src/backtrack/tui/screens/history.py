@@ -10,40 +10,51 @@ Everything is aggregated in SQL on the desk's own connection in a thread worker,
 what is shown is read: a page of sessions (m reads an older page too), the chart squeezed
 to a fixed number of points, and the newest timeline entries. `x` exports the range's sets
 to CSV in `backtrack export`'s format.
+
+Opening must be quick whatever the log's size (issue 7: ten years as fast as ten days,
+under 100 ms), so: the first read starts when the screen is made and is drawn before the
+first frame (one layout, one paint); the charts, tabs and dates are one widget each; the
+plan timeline's table and the date fields are built the first time they are used; and the
+tables draw their plain-text cells directly (`TextTable`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
-from textual.app import ComposeResult
+from rich.console import Group
+from rich.segment import Segment, Segments
+from rich.style import Style as RichStyle
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
+from textual.renderables.bar import Bar
+from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.screen import Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Input,
-    Sparkline,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Static
 
 from backtrack.clock import local_date
 from backtrack.models import Athlete, Exercise, Plan
 from backtrack.store import ChartPoint, SessionSummary, Store, StoreError, TimelineEntry
 from backtrack.tui.desk import Desk
+from backtrack.tui.widgets.text_table import TextTable, cell
 from backtrack.units import format_load, format_number, from_kg
 
 DEFAULT_WEEKS = 26
+# How long building the screen waits for its first read (a few ms of SQL, started before
+# compose) so that the first frame has the rows: drawing an empty frame first costs more.
+FIRST_READ_WAIT = 0.03
 PAGE = 60
 CHART_POINTS = 90
 TIMELINE_LIMIT = 200
@@ -145,19 +156,17 @@ def change_text(exercise: Exercise, before: Plan, after: Plan, unit: str) -> str
     return ", ".join(parts) or "no change"
 
 
-def _pain_cell(pain: int | None) -> Content:
+def _pain_cell(pain: int | None) -> Text:
     if pain is None:
-        return Content("–")
-    style = "bold $error" if pain > 5 else "$warning" if pain > 3 else ""
-    return Content.styled(str(pain), style) if style else Content(str(pain))
+        return cell("–")
+    return cell(str(pain), "bold $error" if pain > 5 else "$warning" if pain > 3 else "")
 
 
-def _status_cell(status: str | None) -> Content:
+def _status_cell(status: str | None) -> Text:
     if status is None:
-        return Content("")
+        return cell("")
     style = {"accepted": "$success", "declined": "bold $warning"}.get(status, "")
-    word = STATUS_WORDS.get(status, status)
-    return Content.styled(word, style) if style else Content(word)
+    return cell(STATUS_WORDS.get(status, status), style)
 
 
 def _slug(text: str) -> str:
@@ -184,8 +193,11 @@ def free_path(folder: Path, name: str) -> Path:
 # -- widgets -------------------------------------------------------------------------------
 
 
-class Chart(Vertical):
-    """A titled sparkline with its lowest, highest and latest value and its date range."""
+class Chart(Widget):
+    """A titled sparkline with its lowest, highest and latest value and its date range.
+
+    One widget that draws both (three widgets per chart made the screen slower to open).
+    """
 
     DEFAULT_CSS = """
     Chart {
@@ -193,35 +205,109 @@ class Chart(Vertical):
         border: round $primary 60%; border-title-color: $text; border-title-style: bold;
         border-subtitle-color: $text-muted;
         padding: 0 1;
+        & > .chart--max { color: $primary; }
+        & > .chart--min { color: $primary 30%; }
+        & > .chart--numbers { color: $text-muted; }
     }
-    Chart Sparkline { height: 3; }
-    Chart .numbers { height: 1; color: $text-muted; }
     """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"chart--max", "chart--min", "chart--numbers"}
+    LINES = 3
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = title
-
-    def compose(self) -> ComposeResult:
-        yield Sparkline([], id=f"{self.id}-line")
-        yield Static(classes="numbers")
+        self.values: list[float] = []
+        self.numbers = ""
 
     def show(self, values: list[float], unit: str, span: tuple[date, date] | None) -> None:
         """Draw `values` (oldest first) with their numbers and dates."""
-        self.query_one(Sparkline).data = values
-        numbers = self.query_one(".numbers", Static)
+        self.values = values
         if not values:
-            numbers.update("no sessions in this range")
+            self.numbers = "no sessions in this range"
             self.border_subtitle = ""
-            return
-        low, high, last = min(values), max(values), values[-1]
-        numbers.update(
-            f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
-            f"last {format_number(last, 2)}{unit}"
+        else:
+            low, high, last = min(values), max(values), values[-1]
+            self.numbers = (
+                f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
+                f"last {format_number(last, 2)}{unit}"
+            )
+            if span is not None:
+                first, end = span
+                self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        _, base = self.background_colors
+        low = base + self.get_component_styles("chart--min").color
+        high = base + self.get_component_styles("chart--max").color
+        line = SparklineRenderable(
+            self.values,
+            width=self.content_size.width,
+            height=self.LINES,
+            min_color=low.rich_color,
+            max_color=high.rich_color,
         )
-        if span is not None:
-            first, end = span
-            self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
+        style = self.get_component_rich_style("chart--numbers")
+        numbers = Text(self.numbers, style=style, no_wrap=True, end="")
+        return Group(line, Segments([Segment.line()]), numbers)  # the line does not end itself
+
+
+class ViewTabs(Widget):
+    """The names of the two views with the one shown underlined; a click shows the other."""
+
+    DEFAULT_CSS = """
+    ViewTabs {
+        height: 2;
+        & > .view-tabs--name { color: $foreground 50%; }
+        & > .view-tabs--shown { color: $foreground; }
+        & > .view-tabs--bar { color: $block-cursor-background; background: $foreground 10%; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "view-tabs--name",
+        "view-tabs--shown",
+        "view-tabs--bar",
+    }
+    NAMES = ("Sessions", "Plan timeline")
+
+    shown: reactive[int] = reactive(0)
+
+    class Picked(Message):
+        """A view's name was clicked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each name's first and last column (a space either side of the name)."""
+        spans, x = [], 0
+        for name in self.NAMES:
+            spans.append((x, x + len(name) + 2))
+            x += len(name) + 2
+        return spans
+
+    def render(self) -> RenderResult:
+        name = self.get_component_rich_style("view-tabs--name")
+        shown = self.get_component_rich_style("view-tabs--shown")
+        names = Text.assemble(
+            *((f" {n} ", shown if i == self.shown else name) for i, n in enumerate(self.NAMES)),
+            no_wrap=True,
+        )
+        bar = self.get_component_rich_style("view-tabs--bar")
+        start, end = self._spans()[self.shown]
+        underline = Bar(
+            highlight_range=(start + 1, end - 1),  # under the name, as Textual's tabs do
+            highlight_style=RichStyle.from_color(bar.color),
+            background_style=RichStyle.from_color(bar.bgcolor),
+            width=self.size.width,
+        )
+        return Group(names, underline)
+
+    def on_click(self, event: events.Click) -> None:
+        for index, (start, end) in enumerate(self._spans()):
+            if start <= event.x < end:
+                self.post_message(self.Picked(index))
 
 
 class HistoryScreen(Screen[None]):
@@ -233,12 +319,11 @@ class HistoryScreen(Screen[None]):
     #drills { height: 1; padding: 0 1; }
     #range { height: 1; padding: 0 1; }
     #range Input { width: 14; height: 1; border: none; padding: 0 1; margin: 0 1; }
-    #range .label { width: auto; }
+    #range .label, #range-dates { width: auto; }
     #range #range-text { width: 1fr; color: $text-muted; text-wrap: nowrap;
         text-overflow: ellipsis; }
     #charts { height: 6; }
     #views { height: 1fr; }
-    #views TabPane { padding: 0; }
     #views DataTable { height: 1fr; }
     .detail { height: 2; padding: 0 1; color: $text-muted; }
     """
@@ -304,6 +389,8 @@ class HistoryScreen(Screen[None]):
         self.holds = False
         self.view: HistoryView | None = None
         self._generation = 0
+        self._first_read = threading.Event()
+        self.reload()  # read while the screen is built; on_mount draws it if it is in
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -316,39 +403,49 @@ class HistoryScreen(Screen[None]):
         )
         yield Static(id="drills")
         with Horizontal(id="range"):
-            yield Static("From ", classes="label")
-            yield Input(self._date_value(self.since), placeholder="start", **DATE_INPUT, id="since")
-            yield Static("to ", classes="label")
-            yield Input(self._date_value(self.until), placeholder="today", **DATE_INPUT, id="until")
+            yield Static(self._dates_text(), id="range-dates")  # Inputs from the first f
             yield Static(id="range-text")
         with Horizontal(id="charts"):
             yield Chart(f"Load ({self.athlete.unit})", id="chart-load")
             yield Chart("ROM level", id="chart-rom")
             yield Chart("Pain (0-10)", id="chart-pain")
-        with TabbedContent(id="views"):
-            with TabPane("Sessions", id="sessions-pane"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-                yield Static(classes="detail", id="session-detail")
-            with TabPane("Plan timeline", id="timeline-pane"):
-                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-                yield Static(classes="detail", id="timeline-detail")
+        with Vertical(id="views"):
+            yield ViewTabs()
+            yield TextTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield Static(classes="detail", id="session-detail")
+            # the plan timeline's table is built the first time it is shown (v)
         yield Footer(compact=True)
 
     @staticmethod
     def _date_value(day: date | None) -> str:
         return day.isoformat() if day else ""
 
+    def _dates_text(self) -> Content:
+        """'From [2026-05-29] to [2026-11-25]' drawn like the date fields that f brings up."""
+
+        def field(day: date | None, placeholder: str) -> tuple[str, str]:
+            text = self._date_value(day)
+            style = "$foreground on $surface" if text else "$text-disabled on $surface"
+            return f" {(text or placeholder):<12} ", style
+
+        return Content.assemble(
+            "From  ", field(self.since, "start"), " to  ", field(self.until, "today"), " "
+        )
+
     def on_mount(self) -> None:
         sessions = self.query_one("#sessions", DataTable)
         sessions.add_columns("Date", "Sets", "Load", "ROM", "RPE", "Pain", "Next")
         sessions.add_column("Taken", width=10)  # styled cells: the width is not measured
-        timeline = self.query_one("#timeline", DataTable)
-        timeline.add_columns("Date", "Change")
-        timeline.add_column("Decision", width=10)
-        timeline.add_column("Reason")
         sessions.focus()
         self._show_drills()
-        self.reload()
+        if self._first_read.wait(FIRST_READ_WAIT) and self.view is None:
+            self._show(self._first_view)  # one layout, one paint: no empty frame first
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Cells carry their colours: draw them again in the new theme's."""
+        if self.view is not None:
+            self._render_view(self.view)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -374,15 +471,21 @@ class HistoryScreen(Screen[None]):
             except StoreError as exc:
                 self.post_message(self.Failed("read the history", str(exc)))
                 return
+            if generation == 1:
+                self._first_view = view
+                self._first_read.set()
             self.post_message(self.Loaded(view, generation))
 
         self.run_worker(job, thread=True, group="history-read", exit_on_error=False)
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
-        if message.generation != self._generation:
-            return  # an older read finished after a newer one started
-        self.view = message.view
-        self._render_view(message.view)
+        if message.generation != self._generation or message.view is self.view:
+            return  # an older read finished after a newer one started, or it is drawn
+        self._show(message.view)
+
+    def _show(self, view: HistoryView) -> None:
+        self.view = view
+        self._render_view(view)
 
     def on_history_screen_failed(self, message: Failed) -> None:
         self.notify(f"Could not {message.doing}: {message.reason}", severity="error", timeout=12)
@@ -418,7 +521,8 @@ class HistoryScreen(Screen[None]):
             [float(p.pain or 0) for p in view.chart], "/10", span
         )
         self._fill_sessions(view)
-        self._fill_timeline(view)
+        if self._timeline_table() is not None:
+            self._fill_timeline(view)
 
     def _fill_sessions(self, view: HistoryView) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -427,19 +531,24 @@ class HistoryScreen(Screen[None]):
         for s in view.sessions:
             label = view.exercise.rom_label(s.rom_level)
             table.add_row(
-                s.day.isoformat(),
-                reps_text(s),
-                format_load(s.load_kg, view.athlete.unit),
-                short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH),
-                format_number(s.rpe) if s.rpe is not None else "–",
+                cell(s.day.isoformat()),
+                cell(reps_text(s)),
+                cell(format_load(s.load_kg, view.athlete.unit)),
+                cell(short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH)),
+                cell(format_number(s.rpe) if s.rpe is not None else "–"),
                 _pain_cell(s.pain),
-                ACTION_WORDS.get(s.action or "", s.action or ""),
+                cell(ACTION_WORDS.get(s.action or "", s.action or "")),
                 _status_cell(s.status),
                 key=s.day.isoformat(),
             )
         if view.sessions:
             table.move_cursor(row=min(row, len(view.sessions) - 1))
         self._session_detail()
+
+    def _timeline_table(self) -> DataTable | None:
+        """The plan timeline's table, once it has been shown."""
+        found = self.query("#timeline")
+        return found.first(DataTable) if found else None
 
     def _fill_timeline(self, view: HistoryView) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -448,10 +557,10 @@ class HistoryScreen(Screen[None]):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
             table.add_row(
-                day.isoformat(),
-                change_text(view.exercise, entry.before, entry.after, view.athlete.unit),
-                _status_cell(decision) if decision != "clinician" else Content("clinician"),
-                short(entry.reason, REASON_WIDTH),
+                cell(day.isoformat()),
+                cell(change_text(view.exercise, entry.before, entry.after, view.athlete.unit)),
+                _status_cell(decision) if decision != "clinician" else cell("clinician"),
+                cell(short(entry.reason, REASON_WIDTH)),
                 key=str(index),
             )
         self._timeline_detail()
@@ -503,22 +612,60 @@ class HistoryScreen(Screen[None]):
             self._show_drills()
             self.reload()
 
-    def action_filter(self) -> None:
-        """Put the cursor in the 'from' date (Enter applies, Esc leaves)."""
+    async def action_filter(self) -> None:
+        """Put the cursor in the 'from' date (Enter applies, Esc leaves); the date fields
+        take the place of the dates' text the first time."""
+        if not self.query("#since"):
+            dates = self.query_one("#range-dates", Static)
+            await self.query_one("#range", Horizontal).mount(
+                Static("From ", classes="label"),
+                Input(self._date_value(self.since), placeholder="start", **DATE_INPUT, id="since"),
+                Static("to ", classes="label"),
+                Input(self._date_value(self.until), placeholder="today", **DATE_INPUT, id="until"),
+                before=dates,
+            )
+            dates.display = False
         self.query_one("#since", Input).focus()
 
     def action_all_dates(self) -> None:
         """Show the whole log of this drill."""
-        self.query_one("#since", Input).value = ""
-        self.query_one("#until", Input).value = ""
-        self._apply_range()
+        if self.query("#since"):
+            self.query_one("#since", Input).value = ""
+            self.query_one("#until", Input).value = ""
+            self._apply_range()
+            return
+        self._set_range(None, None)
 
-    def action_switch_view(self) -> None:
+    async def action_switch_view(self) -> None:
         """Switch between the sessions table and the plan timeline."""
-        tabs = self.query_one(TabbedContent)
-        pane = "timeline-pane" if tabs.active == "sessions-pane" else "sessions-pane"
-        tabs.active = pane
-        self.query_one("#timeline" if pane == "timeline-pane" else "#sessions").focus()
+        await self._show_view(1 - self.query_one(ViewTabs).shown)
+
+    @on(ViewTabs.Picked)
+    async def _view_clicked(self, event: ViewTabs.Picked) -> None:
+        await self._show_view(event.index)
+
+    async def _show_view(self, index: int) -> None:
+        """Show the sessions (0) or the plan timeline (1), building the timeline's table
+        the first time."""
+        if index == 1 and self._timeline_table() is None:
+            timeline = TextTable(id="timeline", cursor_type="row", zebra_stripes=True)
+            await self.query_one("#views").mount(
+                timeline, Static(classes="detail", id="timeline-detail")
+            )
+            timeline.add_columns("Date", "Change")
+            timeline.add_column("Decision", width=10)
+            timeline.add_column("Reason")
+            if self.view is not None:
+                self._fill_timeline(self.view)
+            else:
+                self._timeline_detail()
+        self.query_one(ViewTabs).shown = index
+        for widget_id, view in (("sessions", 0), ("session-detail", 0), ("timeline", 1)):
+            for widget in self.query(f"#{widget_id}"):
+                widget.display = view == index
+        for widget in self.query("#timeline-detail"):
+            widget.display = index == 1
+        self.query_one("#timeline" if index == 1 else "#sessions").focus()
 
     def action_toggle_holds(self) -> None:
         """Show or hide accepted holds in the timeline."""
@@ -552,9 +699,14 @@ class HistoryScreen(Screen[None]):
         if since and until and since > until:
             self.notify(f"{since} is after {until}.", severity="error")
             return False
-        self.since, self.until, self.limit = since, until, PAGE
-        self.reload()
+        self._set_range(since, until)
         return True
+
+    def _set_range(self, since: date | None, until: date | None) -> None:
+        """Show [since, until] (None: open-ended) from its newest page."""
+        self.since, self.until, self.limit = since, until, PAGE
+        self.query_one("#range-dates", Static).update(self._dates_text())
+        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim 'older' when every session of the range is listed."""

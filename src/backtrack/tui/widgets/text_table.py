@@ -1,0 +1,130 @@
+"""A DataTable of one-line text cells that draws them without Rich's layout machinery.
+
+DataTable renders each cell through Rich (a Padding in a Styled, laid out and cropped by the
+console), about 80 µs a cell: a screenful of history is 200 cells, most of the time it takes
+to show the screen. A one-line `Text` cell with a single style needs none of that: its
+segments are the padding, the text cut or padded to the column's width, and the padding,
+styled exactly as DataTable styles them (row style, cursor and hover styles, the cell's own
+style). Everything else (keys, cursor, scrolling, mouse, messages) is DataTable's own.
+Cells of any other kind (markup strings, styled spans, several lines) are drawn by DataTable.
+
+Use `cell()` to make cells: a `Text` is shown as typed, so a note such as "[/]" is neither
+read as markup nor able to break the table.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.style import Style as TextualStyle
+from textual.widgets import DataTable
+from textual.widgets._data_table import CellCacheKey
+
+
+def cell(text: str, style: str = "") -> Text:
+    """A table cell showing `text` as it is (never read as markup), in a style such as
+    'bold $error' (theme variables are resolved with the running app's theme now)."""
+    rich_style = TextualStyle.parse(style).rich_style if style else ""
+    return Text(text, style=rich_style, no_wrap=True, end="")
+
+
+def _plain_line(value: object) -> Text | None:
+    """`value` if it is a one-line Text with at most its base style, else None."""
+    if type(value) is not Text or value.spans or "\n" in value.plain:
+        return None
+    return value
+
+
+class TextTable(DataTable):
+    """A DataTable that draws one-line `Text` cells directly (see the module docstring)."""
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        if column_index < 0 or (row_index >= 0 and row_index < self.fixed_rows):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if row_index == -1:
+            row_key = self._header_row_key
+            height = self.header_height
+        else:
+            row_key = self._row_locations.get_key(row_index)
+            row = self.rows.get(row_key) if row_key is not None else None
+            height = row.height if row is not None else 0
+        fixed = column_index < self.fixed_columns and row_index != -1
+        if height != 1 or fixed:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        column_key = self._column_locations.get_key(column_index)
+        key: CellCacheKey = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cached = self._cell_render_cache.get(key)
+        if cached is not None:
+            return cached
+        _, cells = self._get_row_renderables(row_index)
+        text = _plain_line(cells[column_index]) if column_index < len(cells) else None
+        if text is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            row_index == -1,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        under = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        under += component_style
+        pad = self.cell_padding
+        inner = max(0, width - 2 * pad)
+        plain = text.plain
+        if cell_len(plain) > inner:
+            plain = set_cell_size(plain, inner)  # cut, as Rich crops a no-wrap line
+        text_style = text.style if isinstance(text.style, Style) else Style.parse(text.style)
+        blank = under + post_style
+        line = [Segment(" " * pad, blank)] if pad else []
+        if plain:
+            line.append(Segment(plain, under + text_style + post_style))
+        rest = width - pad - cell_len(plain)
+        if rest > 0:
+            line.append(Segment(" " * rest, blank))
+        lines = [line]
+        self._cell_render_cache[key] = lines
+        return lines
+
+    def _update_dimensions(self, new_rows) -> None:  # type: ignore[no-untyped-def]
+        """Widen the columns for new rows; one-line Text cells are measured by their length
+        (what Rich's measure returns for them, without its overhead), others by DataTable."""
+        others = []
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            row = self.rows.get(row_key)
+            values = self._data.get(row_key)
+            if row is None or values is None:
+                continue  # removed before the table went idle
+            texts = [_plain_line(values.get(column.key)) for column in columns]
+            if row.label is not None or row.auto_height or None in texts:
+                others.append(row_key)
+                continue
+            for column, text in zip(columns, texts, strict=True):
+                width = cell_len(text.plain)  # type: ignore[union-attr]
+                if width > column.content_width:
+                    column.content_width = width
+        super()._update_dimensions(others)
