@@ -116,8 +116,11 @@ def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
 
 def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
     """`backtrack` can draw today's drills before the store, the rules and pydantic load:
-    the modules of the command line, the app and the Today screen import none of them."""
-    modules = imported_after("import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today")
+    the modules of the command line, the app, the Today screen and the first look import
+    none of them."""
+    modules = imported_after(
+        "import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today, backtrack.glance"
+    )
     heavy = {
         "pydantic",
         "sqlite_utils",

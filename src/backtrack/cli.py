@@ -7,9 +7,7 @@ names the bad value, and writes nothing. The TUI is imported only when it runs.
 
 from __future__ import annotations
 
-import json
 import os
-import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -68,6 +66,8 @@ class BacktrackGroup(click.Group):
             # Nothing was saved: give the lifter the command back, ready to run again.
             argv = kwargs.get("args", args[0] if args else None)
             argv = sys.argv[1:] if argv is None else list(argv)
+            import shlex
+
             retry = shlex.join(["backtrack", *argv])
             _print_error(f"{exc}; nothing was saved, so run it again: {retry}")
             code = USAGE_ERROR
@@ -237,6 +237,8 @@ def _opened(db: Path | None, catalog: Catalog | None = None) -> Iterator[Store]:
 
 
 def _echo_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 

@@ -36,7 +36,12 @@ def make_app(
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until every database worker has finished and its messages are handled."""
+    """Wait until every database worker has finished and its messages are handled (and,
+    when the app came up on a first look at the file, until its session is open)."""
+    deadline = time.monotonic() + 10
+    while getattr(pilot.app, "opening", None) is not None:
+        assert time.monotonic() < deadline, "the session behind the first look never opened"
+        await pilot.pause(0.01)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()

@@ -1,9 +1,16 @@
 """The app: its factory, the timers that outlive screens, and the keys that work everywhere.
 
-`create_app` opens the store and finds the athlete before anything is drawn, so a bad
-database is reported like any command-line error. The rest countdown and the set stopwatch
-live here, read from an injected `textual.clock.Clock`: a screen change never stops them,
-and tests move a `MockClock` and call `tick_timers()` to see the result.
+`create_app` takes a first look at the file (`glance`: today's drills, read-only, with
+sqlite3 alone) and, when it can, the app draws today's drills from it at once while a worker
+loads the store, the rules and pydantic and opens the store with all its checks (and the
+daily backup); today's page fills in when that is done, and keys pressed meanwhile wait for
+it. When the first look cannot be taken (no file yet, a PIN, the picker...) the store is
+opened before anything is drawn. Either way a bad database or catalog is reported like any
+command-line error (`run` raises it once the app has closed), before anything is written.
+
+The rest countdown and the set stopwatch live here, read from an injected
+`textual.clock.Clock`: a screen change never stops them, and tests move a `MockClock` and
+call `tick_timers()` to see the result.
 
 On a shared terminal (more than one active athlete, or any PIN) the app starts at the athlete
 picker and locks back to it after `BACKTRACK_IDLE_LOCK_SECONDS` without a key or click
@@ -14,7 +21,9 @@ closed, its timers are stopped and its notifications cleared.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,17 +34,20 @@ from textual.binding import Binding, BindingType
 from textual.clock import Clock as TimerClock
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from backtrack.catalog import Catalog, load_catalog
-from backtrack.clock import Clock, SystemClock
+from backtrack.clock import Clock, SystemClock, local_date
+from backtrack.glance import Glance, glance_today
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import IdleLock, PinGuard, idle_seconds_from_env, needs_picker
-from backtrack.tui.messages import SetTimed
+from backtrack.tui.messages import FirstLookShown, SetTimed
 from backtrack.tui.service import Gym
 from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
 
 if TYPE_CHECKING:
     from backtrack.models import Athlete
+    from backtrack.store import Store
 
 TICK_SECONDS = 0.2
 REST_STEP_SECONDS = 15
@@ -45,6 +57,17 @@ INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.Mou
 SESSION_ACTIONS = frozenset(
     {"show_timer", "help", "toggle_rest", "adjust_rest", "skip_rest", "toggle_stopwatch", "lock"}
 )
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The session to open behind a first look: `open_log`'s arguments."""
+
+    db_path: Path
+    athlete: str | None
+    clock: Clock
+    catalog: Catalog | None
+    glance: Glance
 
 
 class BacktrackApp(App[None]):
@@ -72,17 +95,19 @@ class BacktrackApp(App[None]):
     def __init__(
         self,
         gym: Gym | None,
-        desk: Desk,
+        desk: Desk | None,
         *,
         timer_clock: TimerClock | None = None,
         idle_seconds: float | None = None,
         shared: bool = False,
         ask_for: Athlete | None = None,
         export_dir: Path | None = None,
+        opening: Opening | None = None,
     ) -> None:
         """`gym` is the session to open at once, or None to start at the picker (asking
-        `ask_for`'s PIN first if given). `shared` says the terminal has several athletes
-        or PINs, so the app locks when idle for `idle_seconds` (0: never)."""
+        `ask_for`'s PIN first if given), or with `opening` (and no desk yet) to draw its
+        first look and open the session behind it. `shared` says the terminal has several
+        athletes or PINs, so the app locks when idle for `idle_seconds` (0: never)."""
         super().__init__()
         self.gym = gym
         self.desk = desk
@@ -96,10 +121,15 @@ class BacktrackApp(App[None]):
         self.shared = shared
         self.export_dir = export_dir
         self._ask_for = ask_for
+        self.opening = opening
+        self._first_look_shown = threading.Event()
+        self.start_error: Exception | None = None  # why the session behind a first look failed
 
     def on_mount(self) -> None:
         if self.gym is not None:
             self._show_session(self.gym)
+        elif self.opening is not None:
+            self._show_first_look(self.opening)
         else:
             self.show_picker(ask_for=self._ask_for)
         self.set_interval(TICK_SECONDS, self.tick_timers)
@@ -107,7 +137,8 @@ class BacktrackApp(App[None]):
     def on_unmount(self) -> None:
         if self.gym is not None:
             self.gym.close()
-        self.desk.close()
+        if self.desk is not None:
+            self.desk.close()
 
     async def on_event(self, event: events.Event) -> None:
         """Any key press or click counts as someone at the screen (resets the idle lock)."""
@@ -158,6 +189,63 @@ class BacktrackApp(App[None]):
         self.sub_title = gym.athlete.name
         self.push_screen(TodayScreen(gym))
 
+    def _show_first_look(self, opening: Opening) -> None:
+        """Draw today's drills from the first look; open the session once they are up."""
+        from backtrack.tui.screens.today import TodayScreen
+
+        self.idle.touch()
+        self.sub_title = opening.glance.athlete_name
+        self.push_screen(TodayScreen(None, opening.glance))
+        self._open_behind_first_look(opening)
+
+    def on_first_look_shown(self, message: FirstLookShown) -> None:
+        self._first_look_shown.set()
+
+    @work(thread=True, group="session", exit_on_error=False)
+    def _open_behind_first_look(self, opening: Opening) -> None:
+        """Once the first look is on the terminal (loading the store now would hold it back),
+        open the store (checks, migrations, daily backup) and the athlete's session."""
+        worker = get_current_worker()
+        while not self._first_look_shown.wait(0.05):
+            if worker.is_cancelled:
+                return
+        try:
+            opened = open_log(opening.db_path, opening.athlete, opening.clock, opening.catalog)
+        except Exception as exc:  # reported by `run` once the app has closed
+            self.call_from_thread(self._first_look_failed, exc)
+            return
+        try:
+            self.call_from_thread(self._first_look_opened, *opened)
+        except Exception:  # the app closed meanwhile
+            opened[0].close()
+            raise
+
+    def _first_look_opened(
+        self, store: Store, desk: Desk, person: Athlete | None, shared: bool
+    ) -> None:
+        from backtrack.tui.screens.today import TodayScreen
+
+        self.opening = None
+        self.desk = desk
+        if person is None or person.has_pin:  # a PIN was set meanwhile: ask for it first
+            store.close()
+            self.shared = True
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.show_picker(ask_for=person)
+            return
+        self.shared = shared
+        self.gym = Gym(store, person, store.clock)
+        self.sub_title = person.name
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen) and screen.gym is None:
+                screen.attach(self.gym)
+
+    def _first_look_failed(self, exc: Exception) -> None:
+        self.opening = None
+        self.start_error = exc
+        self.exit(return_code=2)
+
     def action_lock(self) -> None:
         """Lock now: close this session and show the picker (the next person picks)."""
         if self.gym is not None:
@@ -194,8 +282,8 @@ class BacktrackApp(App[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The session's keys do nothing while nobody's session is open."""
-        return not (action in SESSION_ACTIONS and self.gym is None)
+        """The session's keys do nothing while nobody's session is open (or opening)."""
+        return not (action in SESSION_ACTIONS and self.gym is None and self.opening is None)
 
     # -- timers -------------------------------------------------------------------------
 
@@ -307,13 +395,36 @@ def create_app(
     `clock` gives wall time for logged sets and check-ins; `timer_clock` the monotonic time
     of the rest countdown, stopwatch, idle lock and PIN delays; `idle_seconds` defaults to
     BACKTRACK_IDLE_LOCK_SECONDS (5 minutes); `export_dir` is where the history screen
-    writes CSV files (the current folder by default). Raises StoreError if the database
-    cannot be used.
+    writes CSV files (the current folder by default).
+
+    When a first look at today's drills can be taken (see `glance`), the app draws it and
+    opens the store in a worker; a failure there closes the app with `start_error` set.
+    Otherwise the store is opened here, and StoreError or CatalogError raised if the
+    database or the catalog cannot be used.
     """
+    clock = clock or SystemClock()
+    options = {"timer_clock": timer_clock, "idle_seconds": idle_seconds, "export_dir": export_dir}
+    glance = glance_today(db_path, athlete, local_date(clock.now()), catalog)
+    if glance is not None:
+        opening = Opening(db_path, athlete, clock, catalog, glance)
+        return BacktrackApp(None, None, shared=glance.shared, opening=opening, **options)
+    store, desk, person, shared = open_log(db_path, athlete, clock, catalog)
+    if person is None or person.has_pin:
+        store.close()
+        return BacktrackApp(None, desk, shared=True, ask_for=person, **options)
+    return BacktrackApp(Gym(store, person, store.clock), desk, shared=shared, **options)
+
+
+def open_log(
+    db_path: Path, athlete: str | None, clock: Clock, catalog: Catalog | None
+) -> tuple[Store, Desk, Athlete | None, bool]:
+    """Open the store (with its checks, migrations and daily backup) and find whose session
+    to open: (store, desk, the athlete or None for the picker, whether the terminal is
+    shared). `athlete` is created on first use; with None, the only athlete (or "me").
+    Raises StoreError or CatalogError."""
     from backtrack.store import Store
 
-    store = Store.open(db_path, catalog or load_catalog(), clock or SystemClock())
-    desk = Desk.beside(store)
+    store = Store.open(db_path, catalog or load_catalog(), clock)
     try:
         everyone = store.athletes()
         person: Athlete | None = None
@@ -325,13 +436,13 @@ def create_app(
     except Exception:
         store.close()
         raise
-    options = {"timer_clock": timer_clock, "idle_seconds": idle_seconds, "export_dir": export_dir}
-    if person is None or person.has_pin:
-        store.close()
-        return BacktrackApp(None, desk, shared=True, ask_for=person, **options)
-    return BacktrackApp(Gym(store, person, store.clock), desk, shared=shared, **options)
+    return store, Desk.beside(store), person, shared
 
 
 def run(db_path: Path, athlete: str | None) -> None:
-    """Run the app in this terminal until the lifter quits (see `create_app`)."""
-    create_app(db_path, athlete).run()
+    """Run the app in this terminal until the lifter quits (see `create_app`); raises what
+    stopped the session behind a first look from opening."""
+    app = create_app(db_path, athlete)
+    app.run()
+    if app.start_error is not None:
+        raise app.start_error

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 from textual.clock import Clock
 
-from backtrack.pins import retry_delay
-
 if TYPE_CHECKING:
     from backtrack.models import Athlete
 
@@ -77,7 +75,12 @@ class PinGuard:
 
     POLL_SECONDS = 0.05
 
-    def __init__(self, clock: Clock, delay: Callable[[int], float] = retry_delay) -> None:
+    def __init__(self, clock: Clock, delay: Callable[[int], float] | None = None) -> None:
+        """`delay` says how long to refuse after N wrong PINs (`pins.retry_delay` if None)."""
+        if delay is None:
+            from backtrack.pins import retry_delay  # (hashlib: off the start-up path)
+
+            delay = retry_delay
         self.clock = clock
         self.delay = delay
         self._failures: dict[int, int] = {}

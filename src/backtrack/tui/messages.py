@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from backtrack.tui.service import TodayView
 
 
+class FirstLookShown(Message):
+    """The Today screen's first frame, drawn from the first look, is on the terminal and
+    the rest of the page is mounted: the store may load now."""
+
+
 class TodayLoaded(Message):
     """Today's check-in, plans, sets and suggestions were read."""
 

@@ -6,10 +6,19 @@ puts the cursor in the form; Enter there commits the set and brings the cursor b
 
 All database work runs in thread workers, one at a time (see `service.Gym`), and posts a
 message back; a failure is shown and the form keeps what was typed.
+
+At start-up the screen may come up before the store is open, drawn from a first look at the
+file (`glance.Glance`): its first frame holds the top bar, the drills with their sets done,
+the first drill's plan, the rest timer and the keys. Once that frame is on the terminal the
+screen mounts the rest (the suggestion, the set table and the form) and posts
+`FirstLookShown`; the app's worker then opens the store and the app `attach`es the session.
+Until today's page has been read, the keys that act on it wait and run once it is shown
+(unless the check-in question comes up first).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,12 +29,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from backtrack.errors import StoreError
 from backtrack.tui.messages import (
     CheckedIn,
     Decided,
+    FirstLookShown,
     SetDeleted,
     SetLogged,
     SetTimed,
@@ -46,9 +57,26 @@ from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.units import format_load
 
 if TYPE_CHECKING:
+    from backtrack.glance import DrillGlance, Glance
     from backtrack.models import SetEntry
 
 DB_GROUP = "db"
+# The rest of the page is mounted this long after the first look at the latest, should no
+# layout refresh tell that its first frame is on the terminal.
+FIRST_FRAME_LATEST = 0.3
+
+
+def drill_title(drill: DrillToday | DrillGlance, unit: str) -> Content:
+    """The drill's name and what it loads over its plan and rest, e.g.
+    'Jefferson curl  loads flexion' / 'Plan 3 × 6-8 · 0 kg · ROM 1 ... · rest 1:30'."""
+    exercise = drill.exercise
+    return Content.assemble(
+        (exercise.name, "bold"),
+        f"  loads {exercise.loads}\n",
+        ("Plan ", "bold"),
+        plan_text(exercise, drill.plan, unit),  # type: ignore[arg-type]
+        f" · rest {clock_text(exercise.rest_seconds)}",
+    )
 
 
 class TodayScreen(Screen[None]):
@@ -73,10 +101,17 @@ class TodayScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, gym: Gym) -> None:
+    def __init__(self, gym: Gym | None, glance: Glance | None = None) -> None:
+        """`gym` is the open session; or None with `glance`, the first look to draw until the
+        app `attach`es the session."""
         super().__init__()
         self.gym = gym
+        self.glance = glance
         self.view: TodayView | None = None
+        self.waiting: list[Callable[[], None]] = []  # keys pressed before today was read
+        self.complete = asyncio.Event()  # set once the page's every widget is mounted
+        self._timed: SetTimed | None = None  # a set timed before the form was mounted
+        self.first_frame_shown = False
         self.selected = 0
         self.drafts: dict[str, dict[str, str]] = {}  # typed but not logged, per drill
         self.form_drill: str | None = None  # the drill the form is filled for
@@ -84,21 +119,68 @@ class TodayScreen(Screen[None]):
         self.asked_check_in = False
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.gym.athlete.name, self.gym.today.strftime("%a %d %b"))
+        if self.gym is not None:
+            name, day, drills, unit = self.gym.athlete.name, self.gym.today, (), "kg"
+        else:
+            assert self.glance is not None
+            name, day = self.glance.athlete_name, self.glance.day
+            drills, unit = self.glance.drills, self.glance.unit
+        yield TopBar(name, day.strftime("%a %d %b"))
         with Horizontal(id="today"):
             with Vertical(id="side"):
-                yield DrillList(id="drills")
+                yield DrillList(drills, id="drills")
                 yield RestDisplay(id="rest")
             with Vertical(id="main"):
-                yield Static(id="drill-title")
-                yield SuggestionBanner(id="suggestion")
-                yield SetTable(id="sets")
-                yield LogForm(id="form")
+                yield Static(drill_title(drills[0], unit) if drills else "", id="drill-title")
+                if self.gym is not None:
+                    yield from self._rest_of_page()
         yield Footer(compact=True)
 
+    @staticmethod
+    def _rest_of_page() -> list[Widget]:
+        """What follows the drill's title: the suggestion, today's sets and the set form."""
+        return [SuggestionBanner(id="suggestion"), SetTable(id="sets"), LogForm(id="form")]
+
     def on_mount(self) -> None:
+        if self.gym is not None:
+            self.query_one(SetTable).focus()
+            self.complete.set()
+            self.reload()
+        else:
+            self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+            self.set_timer(FIRST_FRAME_LATEST, self._after_first_frame)
+
+    def _laid_out(self, screen: Screen) -> None:
+        """After each layout refresh until the first look is on the terminal: the drills are
+        laid out and the frame was not held back (Textual holds frames back while it batches
+        updates, all through start-up; its counter is private, hence the `getattr`)."""
+        if self.query_one(DrillList).region and not getattr(self.app, "_batch_count", 0):
+            self.call_later(self._after_first_frame)  # behind a frame still being drawn
+
+    async def _after_first_frame(self) -> None:
+        """The first look is on the terminal: mount the rest, let the session open."""
+        if self.first_frame_shown:
+            return
+        self.first_frame_shown = True
+        self.screen_layout_refresh_signal.unsubscribe(self)
+        await self.query_one("#main").mount_all(self._rest_of_page())
         self.query_one(SetTable).focus()
+        self.complete.set()
+        if self._timed is not None:
+            self.on_set_timed(self._timed)
+        self.app.post_message(FirstLookShown())
+
+    def attach(self, gym: Gym) -> None:
+        """The session is open: read today's page (the first look stays until it is shown)."""
+        self.gym = gym
         self.reload()
+
+    def _later(self, action: Callable[[], None]) -> bool:
+        """While today's page is not read yet, keep `action` for when it is and say True."""
+        if self.view is not None:
+            return False
+        self.waiting.append(action)
+        return True
 
     # -- the selected drill ---------------------------------------------------------------
 
@@ -123,15 +205,7 @@ class TodayScreen(Screen[None]):
             return
         unit = view.athlete.unit
         exercise = drill.exercise
-        self.query_one("#drill-title", Static).update(
-            Content.assemble(
-                (exercise.name, "bold"),
-                f"  loads {exercise.loads}\n",
-                ("Plan ", "bold"),
-                plan_text(exercise, drill.plan, unit),
-                f" · rest {clock_text(exercise.rest_seconds)}",
-            )
-        )
+        self.query_one("#drill-title", Static).update(drill_title(drill, unit))
         self.query_one(SuggestionBanner).show(
             exercise,
             drill.plan,
@@ -170,11 +244,15 @@ class TodayScreen(Screen[None]):
 
     def action_step_drill(self, step: int) -> None:
         """Show the previous (-1) or next (+1) drill."""
+        if self._later(lambda: self.action_step_drill(step)):
+            return
         if self.view and self.view.drills:
             self.action_pick_drill((self.selected + step) % len(self.view.drills))
 
     def action_pick_drill(self, index: int) -> None:
         """Show the drill at `index` (0-based) of the day's list."""
+        if self._later(lambda: self.action_pick_drill(index)):
+            return
         if not self.view or not 0 <= index < len(self.view.drills) or index == self.selected:
             return
         self._cancel_edit()
@@ -215,12 +293,17 @@ class TodayScreen(Screen[None]):
         """Read today's log again."""
         self._db("read today's log", lambda: None)
 
-    def on_today_loaded(self, message: TodayLoaded) -> None:
+    async def on_today_loaded(self, message: TodayLoaded) -> None:
+        await self.complete.wait()
         self.view = message.view
         self.render_view()
+        waiting, self.waiting = self.waiting, []
         if message.view.checkin is None and not self.asked_check_in:
             self.asked_check_in = True
-            self.action_check_in()
+            self.action_check_in()  # answered first: the keys pressed before it are dropped
+            return
+        for action in waiting:
+            action()
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.notify(
@@ -234,6 +317,8 @@ class TodayScreen(Screen[None]):
 
     def action_history(self) -> None:
         """Open the history of the drill on show."""
+        if self._later(self.action_history):
+            return
         drill = self.drill
         self.app.open_history(drill.exercise.id if drill is not None else None)  # type: ignore[attr-defined]
 
@@ -241,6 +326,8 @@ class TodayScreen(Screen[None]):
 
     def action_check_in(self) -> None:
         """Ask 'back pain right now' (0-10)."""
+        if self._later(self.action_check_in):
+            return
         self.app.push_screen(CheckInScreen(), self._checked_in)
 
     def _checked_in(self, pain: int | None) -> None:
@@ -256,6 +343,8 @@ class TodayScreen(Screen[None]):
 
     def action_log(self) -> None:
         """Put the cursor in the set form."""
+        if self._later(self.action_log):
+            return
         if self.drill is not None:
             self.query_one(LogForm).begin()
 
@@ -297,6 +386,8 @@ class TodayScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Change the selected set in the form."""
+        if self._later(self.action_edit):
+            return
         entry = self.query_one(SetTable).selected
         if entry is None:
             return
@@ -323,6 +414,8 @@ class TodayScreen(Screen[None]):
 
     def action_delete(self) -> None:
         """Delete the selected set, after a yes."""
+        if self._later(self.action_delete):
+            return
         entry = self.query_one(SetTable).selected
         if entry is None or entry.id is None:
             return
@@ -340,6 +433,8 @@ class TodayScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Take back the last set logged since the app started."""
+        if self._later(self.action_undo):
+            return
         if not self.logged:
             self.notify("Nothing to undo. To remove an older set, select it and press x.")
             return
@@ -370,6 +465,8 @@ class TodayScreen(Screen[None]):
         self._decide(accept=False)
 
     def _decide(self, *, accept: bool) -> None:
+        if self._later(lambda: self._decide(accept=accept)):
+            return
         drill = self.drill
         if drill is None or self.view is None or not can_decide(drill.suggestion, self.view.day):
             return
@@ -400,7 +497,8 @@ class TodayScreen(Screen[None]):
                 return None
             return True if can_decide(drill.suggestion, self.view.day) else None
         if action in ("edit", "delete"):
-            return True if self.query_one(SetTable).selected is not None else None
+            table = self.query(SetTable).first() if self.complete.is_set() else None
+            return True if table is not None and table.selected is not None else None
         if action == "undo":
             return True if self.logged else None
         return True
@@ -411,6 +509,9 @@ class TodayScreen(Screen[None]):
 
     def on_set_timed(self, message: SetTimed) -> None:
         """Put the set's time under tension in the note, unless a note was typed."""
+        if not self.complete.is_set():  # the form is not mounted yet: do it once it is
+            self._timed = message
+            return
         form = self.query_one(LogForm)
         note = form.field("note")
         if not note.value.strip():
