@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
+from backtrack.errors import StoreError
 from backtrack.store import Store
 from backtrack.tui.widgets.log_form import LogForm
 from backtrack.tui.widgets.set_table import SetTable
@@ -149,3 +152,70 @@ async def test_number_keys_and_clicks_pick_a_drill(make_app):
         cards = list(app.screen.query(".drill-card"))
         await pilot.click(cards[3])
         assert app.screen.drill.exercise.id == "half-kneeling-windmill"
+
+
+async def test_the_row_goes_up_before_todays_page_is_read_again(make_app, monkeypatch):
+    """The set's row shows as soon as it is committed; the suggestion recompute (reading
+    today's page again) follows and does not hold it back."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await start(pilot)
+        gym = app.gym
+        reading, release = threading.Event(), threading.Event()
+        load = type(gym).load
+
+        def slow_load(self):
+            reading.set()
+            assert release.wait(10), "the test never let today's page be read"
+            return load(self)
+
+        monkeypatch.setattr(type(gym), "load", slow_load)
+        table = app.screen.query_one(SetTable)
+        await pilot.press("enter", "6", "enter")
+        deadline = time.monotonic() + 10
+        while table.row_count == 0:
+            assert time.monotonic() < deadline, "the row waited for today's page"
+            await pilot.pause(0.01)
+        assert reading.is_set() and not release.is_set()
+        assert table.get_row_at(0)[1] == "6" and table.has_focus
+        assert "Set 1 logged" in [n.title for n in app._notifications]
+        release.set()
+        await settle(pilot)
+        assert table.row_count == 1, "today's page shows the same row, once"
+
+
+async def test_a_failed_reread_after_a_committed_set_does_not_say_not_saved(
+    make_app, store: Store, monkeypatch
+):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await start(pilot)
+
+        def broken_load(self):
+            raise StoreError("the database file is damaged")
+
+        monkeypatch.setattr(type(app.gym), "load", broken_load)
+        await pilot.press("enter", "5", "enter")
+        await settle(pilot)
+        [entry] = todays_sets(store, app)
+        assert entry.reps == 5
+        assert app.screen.query_one(SetTable).row_count == 1
+        titles = [n.title for n in app._notifications if n.severity == "error"]
+        assert titles == ["Database problem"], titles  # not "Not saved": it was saved
+
+
+async def test_a_note_is_shown_as_typed(make_app, store: Store):
+    """Brackets in a note are text, not markup: '[/]' used to stop the table drawing."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await start(pilot)
+        await pilot.press("enter")
+        for _ in range(5):
+            await pilot.press("tab")
+        await pilot.press(*"[/] [red]ok", "enter")
+        await settle(pilot)
+        table = app.screen.query_one(SetTable)
+        line = table.render_line(table.header_height).text  # the first set's row
+        assert "[/] [red]ok" in line, line
+    [entry] = todays_sets(store, app)
+    assert entry.note == "[/] [red]ok"

@@ -268,24 +268,28 @@ class TodayScreen(Screen[None]):
     def _db(self, doing: str, work: Callable[[], Message | None], *, reload: bool = True) -> None:
         """Run `work` in a thread worker after any earlier database work; post its message.
 
-        With `reload`, today's view is read again afterwards and posted too. A failure posts
-        StoreFailed and nothing else.
+        Its message is posted as soon as `work` returns (a logged set is committed by then and
+        its row goes up at once); with `reload`, today's view (plans, suggestions) is read
+        afterwards and posted too. A failure posts StoreFailed naming what failed.
         """
 
-        def job() -> None:
+        def attempt(step: str, run: Callable[[], Message | None]) -> bool:
+            """Run one step and post its message; or post StoreFailed and say False."""
             try:
-                message = work()
-                view = self.gym.load() if reload else None
+                message = run()
             except StoreError as exc:
-                self.post_message(StoreFailed(doing, str(exc), getattr(exc, "field", None)))
-                return
+                self.post_message(StoreFailed(step, str(exc), getattr(exc, "field", None)))
+                return False
             except Exception as exc:  # never lose the app (and the typed set) to a surprise
-                self.post_message(StoreFailed(doing, f"unexpected {type(exc).__name__}: {exc}"))
-                return
+                self.post_message(StoreFailed(step, f"unexpected {type(exc).__name__}: {exc}"))
+                return False
             if message is not None:
                 self.post_message(message)
-            if view is not None:
-                self.post_message(TodayLoaded(view))
+            return True
+
+        def job() -> None:
+            if attempt(doing, work) and reload:
+                attempt("read today's log", lambda: TodayLoaded(self.gym.load()))
 
         self.run_worker(job, name=doing, group=DB_GROUP, thread=True, exit_on_error=False)
 
@@ -367,7 +371,12 @@ class TodayScreen(Screen[None]):
         self.query_one(SetTable).focus()
 
     def on_set_logged(self, message: SetLogged) -> None:
+        """The set is committed: its row goes up first, then the notice and the rest timer
+        (today's view, with the new suggestion, follows from the worker)."""
         entry = message.entry
+        drill = self.drill
+        if drill is not None and drill.exercise.id == entry.exercise_id:
+            self.query_one(SetTable).add_set(entry, self.gym.athlete.unit)
         exercise = self.gym.exercise(entry.exercise_id)
         assert entry.id is not None
         self.logged.append(entry.id)

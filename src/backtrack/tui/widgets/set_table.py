@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
+from backtrack.tui.widgets.text_table import TextTable
 from backtrack.units import Unit, format_load, format_number
 
 if TYPE_CHECKING:
@@ -16,7 +16,8 @@ COLUMNS = ("set", "reps", "load", "ROM", "RPE", "pain", "time", "note")
 
 
 def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
-    """The cells of one set's row, with the load in the athlete's unit."""
+    """The cells of one set's row, with the load in the athlete's unit; shown as typed (a
+    note is never read as markup), the note on one line."""
     return (
         str(entry.set_number),
         str(entry.reps),
@@ -25,11 +26,11 @@ def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
         "" if entry.rpe is None else format_number(entry.rpe),
         "" if entry.pain is None else f"{entry.pain}/10",
         entry.performed_at.astimezone().strftime("%H:%M"),
-        entry.note or "",
+        " ".join((entry.note or "").splitlines()),
     )
 
 
-class SetTable(DataTable[str]):
+class SetTable(TextTable):
     """A row per logged set. Enter logs a set and left/right switch drills (screen actions)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,6 +60,15 @@ class SetTable(DataTable[str]):
             self.move_cursor(row=self.get_row_index(str(keep.id)))
         elif sets:
             self.move_cursor(row=len(sets) - 1)
+
+    def add_set(self, entry: SetEntry, unit: Unit) -> None:
+        """Show a newly logged set at the end, under the cursor (before today's page is read
+        again, which shows the same rows)."""
+        if entry.id is None or entry.id in self._sets:
+            return
+        self._sets[entry.id] = entry
+        self.add_row(*set_cells(entry, unit), key=str(entry.id))
+        self.move_cursor(row=self.row_count - 1)
 
     @property
     def selected(self) -> SetEntry | None:

@@ -1,15 +1,16 @@
 """A DataTable of one-line text cells that draws them without Rich's layout machinery.
 
 DataTable renders each cell through Rich (a Padding in a Styled, laid out and cropped by the
-console), about 80 µs a cell: a screenful of history is 200 cells, most of the time it takes
-to show the screen. A one-line `Text` cell with a single style needs none of that: its
-segments are the padding, the text cut or padded to the column's width, and the padding,
-styled exactly as DataTable styles them (row style, cursor and hover styles, the cell's own
-style). Everything else (keys, cursor, scrolling, mouse, messages) is DataTable's own.
-Cells of any other kind (markup strings, styled spans, several lines) are drawn by DataTable.
+console, a string read as markup first), about 80 µs a cell: a screenful of history is 200
+cells, most of the time it took to show the screen. A one-line cell with a single style
+needs none of that: its segments are the padding, the text cut or padded to the column's
+width, and the padding, styled exactly as DataTable styles them (row style, cursor and hover
+styles, the cell's own style). Everything else (keys, cursor, scrolling, mouse, messages) is
+DataTable's own. Other cells (styled spans, several lines, other renderables) are drawn by
+DataTable.
 
-Use `cell()` to make cells: a `Text` is shown as typed, so a note such as "[/]" is neither
-read as markup nor able to break the table.
+A `str` cell is shown as typed, never read as markup: a note such as "[/]" or "[red]" is
+text, not a crash or a colour. `cell()` makes a one-line cell in a theme style.
 """
 
 from __future__ import annotations
@@ -31,14 +32,16 @@ def cell(text: str, style: str = "") -> Text:
 
 
 def _plain_line(value: object) -> Text | None:
-    """`value` if it is a one-line Text with at most its base style, else None."""
+    """`value` as a one-line Text with at most its base style, or None if it is not one."""
+    if type(value) is str:
+        return None if "\n" in value else Text(value, no_wrap=True, end="")
     if type(value) is not Text or value.spans or "\n" in value.plain:
         return None
     return value
 
 
 class TextTable(DataTable):
-    """A DataTable that draws one-line `Text` cells directly (see the module docstring)."""
+    """A DataTable that draws one-line text cells directly (see the module docstring)."""
 
     def _render_cell(
         self,
@@ -75,8 +78,12 @@ class TextTable(DataTable):
         cached = self._cell_render_cache.get(key)
         if cached is not None:
             return cached
-        _, cells = self._get_row_renderables(row_index)
-        text = _plain_line(cells[column_index]) if column_index < len(cells) else None
+        if row_index == -1:
+            column = self.columns.get(column_key) if column_key is not None else None
+            value: object = column.label if column is not None else None
+        else:
+            value = self._data.get(row_key, {}).get(column_key)  # type: ignore[arg-type]
+        text = _plain_line("" if value is None else value)
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
@@ -99,18 +106,21 @@ class TextTable(DataTable):
             plain = set_cell_size(plain, inner)  # cut, as Rich crops a no-wrap line
         text_style = text.style if isinstance(text.style, Style) else Style.parse(text.style)
         blank = under + post_style
-        line = [Segment(" " * pad, blank)] if pad else []
-        if plain:
-            line.append(Segment(plain, under + text_style + post_style))
-        rest = width - pad - cell_len(plain)
-        if rest > 0:
-            line.append(Segment(" " * rest, blank))
-        lines = [line]
+        rest = max(0, width - pad - cell_len(plain))
+        if not text_style:  # one segment: the padding looks like the text
+            lines = [[Segment(f"{' ' * pad}{plain}{' ' * rest}", blank)]]
+        else:
+            line = [Segment(" " * pad, blank)] if pad else []
+            if plain:
+                line.append(Segment(plain, under + text_style + post_style))
+            if rest:
+                line.append(Segment(" " * rest, blank))
+            lines = [line]
         self._cell_render_cache[key] = lines
         return lines
 
     def _update_dimensions(self, new_rows) -> None:  # type: ignore[no-untyped-def]
-        """Widen the columns for new rows; one-line Text cells are measured by their length
+        """Widen the columns for new rows; one-line text cells are measured by their length
         (what Rich's measure returns for them, without its overhead), others by DataTable."""
         others = []
         columns = self.ordered_columns
@@ -119,7 +129,7 @@ class TextTable(DataTable):
             values = self._data.get(row_key)
             if row is None or values is None:
                 continue  # removed before the table went idle
-            texts = [_plain_line(values.get(column.key)) for column in columns]
+            texts = [_plain_line(values.get(column.key) or "") for column in columns]
             if row.label is not None or row.auto_height or None in texts:
                 others.append(row_key)
                 continue
