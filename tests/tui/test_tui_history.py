@@ -172,6 +172,10 @@ async def test_clicking_a_views_name_shows_it(demo_app: BacktrackApp) -> None:
         timeline = screen.query_one("#timeline", DataTable)
         assert timeline.display and timeline.has_focus and not sessions.display
         assert timeline.row_count > 0
+        await pilot.press("f")  # the dates, then back with Esc: to the timeline on show
+        assert screen.query_one("#since", Input).has_focus
+        await pilot.press("escape")
+        assert timeline.has_focus
         await pilot.click(ViewTabs, offset=(3, 0))  # on "Sessions"
         await pilot.pause()
         assert sessions.display and sessions.has_focus and not timeline.display

@@ -596,7 +596,7 @@ class HistoryScreen(Screen[None]):
     def action_back(self) -> None:
         """Leave a date field, or else go back to the session."""
         if isinstance(self.focused, Input):
-            self.query_one("#sessions", DataTable).focus()
+            self._focus_view()
             return
         self.dismiss(None)
 
@@ -644,6 +644,10 @@ class HistoryScreen(Screen[None]):
     async def _view_clicked(self, event: ViewTabs.Picked) -> None:
         await self._show_view(event.index)
 
+    def _focus_view(self) -> None:
+        """Put the cursor in the table of the view on show."""
+        self.query_one("#timeline" if self.query_one(ViewTabs).shown else "#sessions").focus()
+
     async def _show_view(self, index: int) -> None:
         """Show the sessions (0) or the plan timeline (1), building the timeline's table
         the first time."""
@@ -665,7 +669,7 @@ class HistoryScreen(Screen[None]):
                 widget.display = view == index
         for widget in self.query("#timeline-detail"):
             widget.display = index == 1
-        self.query_one("#timeline" if index == 1 else "#sessions").focus()
+        self._focus_view()
 
     def action_toggle_holds(self) -> None:
         """Show or hide accepted holds in the timeline."""
@@ -682,7 +686,7 @@ class HistoryScreen(Screen[None]):
     def _range_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._apply_range():
-            self.query_one("#sessions", DataTable).focus()
+            self._focus_view()
 
     def _apply_range(self) -> bool:
         """Take the dates typed; an unreadable or backwards range is refused with a note."""
