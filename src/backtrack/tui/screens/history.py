@@ -531,13 +531,13 @@ class HistoryScreen(Screen[None]):
         for s in view.sessions:
             label = view.exercise.rom_label(s.rom_level)
             table.add_row(
-                cell(s.day.isoformat()),
-                cell(reps_text(s)),
-                cell(format_load(s.load_kg, view.athlete.unit)),
-                cell(short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH)),
-                cell(format_number(s.rpe) if s.rpe is not None else "–"),
+                s.day.isoformat(),  # str cells are shown as typed (TextTable)
+                reps_text(s),
+                format_load(s.load_kg, view.athlete.unit),
+                short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH),
+                format_number(s.rpe) if s.rpe is not None else "–",
                 _pain_cell(s.pain),
-                cell(ACTION_WORDS.get(s.action or "", s.action or "")),
+                ACTION_WORDS.get(s.action or "", s.action or ""),
                 _status_cell(s.status),
                 key=s.day.isoformat(),
             )
@@ -557,10 +557,10 @@ class HistoryScreen(Screen[None]):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
             table.add_row(
-                cell(day.isoformat()),
-                cell(change_text(view.exercise, entry.before, entry.after, view.athlete.unit)),
-                _status_cell(decision) if decision != "clinician" else cell("clinician"),
-                cell(short(entry.reason, REASON_WIDTH)),
+                day.isoformat(),
+                change_text(view.exercise, entry.before, entry.after, view.athlete.unit),
+                _status_cell(decision) if decision != "clinician" else "clinician",
+                short(entry.reason, REASON_WIDTH),
                 key=str(index),
             )
         self._timeline_detail()

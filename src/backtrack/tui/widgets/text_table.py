@@ -31,13 +31,18 @@ def cell(text: str, style: str = "") -> Text:
     return Text(text, style=rich_style, no_wrap=True, end="")
 
 
-def _plain_line(value: object) -> Text | None:
-    """`value` as a one-line Text with at most its base style, or None if it is not one."""
+NO_STYLE = Style()
+
+
+def _plain_line(value: object) -> tuple[str, Style] | None:
+    """The text and style of a one-line cell with at most a base style, or None if `value`
+    is not one (a str is its own text, unstyled)."""
     if type(value) is str:
-        return None if "\n" in value else Text(value, no_wrap=True, end="")
+        return None if "\n" in value else (value, NO_STYLE)
     if type(value) is not Text or value.spans or "\n" in value.plain:
         return None
-    return value
+    style = value.style
+    return value.plain, style if isinstance(style, Style) else Style.parse(style)
 
 
 class TextTable(DataTable):
@@ -83,8 +88,8 @@ class TextTable(DataTable):
             value: object = column.label if column is not None else None
         else:
             value = self._data.get(row_key, {}).get(column_key)  # type: ignore[arg-type]
-        text = _plain_line("" if value is None else value)
-        if text is None:
+        line_of = _plain_line("" if value is None else value)
+        if line_of is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
             row_index == -1,
@@ -101,10 +106,9 @@ class TextTable(DataTable):
         under += component_style
         pad = self.cell_padding
         inner = max(0, width - 2 * pad)
-        plain = text.plain
+        plain, text_style = line_of
         if cell_len(plain) > inner:
             plain = set_cell_size(plain, inner)  # cut, as Rich crops a no-wrap line
-        text_style = text.style if isinstance(text.style, Style) else Style.parse(text.style)
         blank = under + post_style
         rest = max(0, width - pad - cell_len(plain))
         if not text_style:  # one segment: the padding looks like the text
@@ -129,12 +133,12 @@ class TextTable(DataTable):
             values = self._data.get(row_key)
             if row is None or values is None:
                 continue  # removed before the table went idle
-            texts = [_plain_line(values.get(column.key) or "") for column in columns]
-            if row.label is not None or row.auto_height or None in texts:
+            lines = [_plain_line(values.get(column.key) or "") for column in columns]
+            if row.label is not None or row.auto_height or None in lines:
                 others.append(row_key)
                 continue
-            for column, text in zip(columns, texts, strict=True):
-                width = cell_len(text.plain)  # type: ignore[union-attr]
+            for column, line in zip(columns, lines, strict=True):
+                width = cell_len(line[0])  # type: ignore[index]
                 if width > column.content_width:
                     column.content_width = width
         super()._update_dimensions(others)
