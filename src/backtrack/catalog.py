@@ -134,18 +134,25 @@ def shipped_catalog_path() -> Path:
     Looks inside the installed package first (``backtrack/assets/exercises.toml``, where the
     wheel puts it), then in the source tree (``<repo>/assets/exercises.toml``), which is where an
     editable install finds it. Raises :class:`CatalogError` if neither exists.
+
+    A package on disk is looked at directly; ``importlib.resources`` is asked only when that
+    finds nothing (it costs a millisecond or two of the app's start-up).
     """
-    candidates: list[Path] = []
+    candidates = [
+        Path(__file__).parent / "assets" / "exercises.toml",
+        Path(__file__).resolve().parents[2] / "assets" / "exercises.toml",
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
     try:
         packaged = resources.files("backtrack") / "assets" / "exercises.toml"
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - backtrack is always importable
         packaged = None
-    if isinstance(packaged, Path):
-        candidates.append(packaged)
-    candidates.append(Path(__file__).resolve().parents[2] / "assets" / "exercises.toml")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
+    if isinstance(packaged, Path) and packaged not in candidates:
+        candidates.insert(1, packaged)
+        if packaged.is_file():
+            return packaged
     looked = " and ".join(str(c) for c in candidates)
     raise CatalogError(
         f"cannot find the shipped drill catalog (looked in {looked}); reinstall backtrack"

@@ -8,10 +8,12 @@ All database work runs in thread workers, one at a time (see `service.Gym`), and
 message back; a failure is shown and the form keeps what was typed.
 
 At start-up the screen may come up before the store is open, drawn from a first look at the
-file (`glance.Glance`): its first frame holds the top bar, the drills with their sets done,
-the first drill's plan, the rest timer and the keys. Once that frame is on the terminal the
-screen mounts the rest (the suggestion, the set table and the form) and posts
-`FirstLookShown`; the app's worker then opens the store and the app `attach`es the session.
+file (`glance.Glance`): its first frame holds the top bar, the drills with their sets done
+and the first drill's plan, in as few widgets as can show them (Textual's first frame waits
+for every widget mounted before it). Once that frame is on the terminal the screen mounts
+the rest (a card per drill, the rest timer, the suggestion, the set table, the form and the
+keys) and posts `FirstLookShown`; the app's worker then opens the store and the app
+`attach`es the session.
 Until today's page has been read, the keys that act on it wait and run once it is shown
 (unless the check-in question comes up first).
 """
@@ -125,16 +127,19 @@ class TodayScreen(Screen[None]):
             assert self.glance is not None
             name, day = self.glance.athlete_name, self.glance.day
             drills, unit = self.glance.drills, self.glance.unit
+        whole = self.gym is not None  # else the first look: the rest follows its first frame
         yield TopBar(name, day.strftime("%a %d %b"))
         with Horizontal(id="today"):
             with Vertical(id="side"):
                 yield DrillList(drills, id="drills")
-                yield RestDisplay(id="rest")
+                if whole:
+                    yield RestDisplay(id="rest")
             with Vertical(id="main"):
                 yield Static(drill_title(drills[0], unit) if drills else "", id="drill-title")
-                if self.gym is not None:
+                if whole:
                     yield from self._rest_of_page()
-        yield Footer(compact=True)
+        if whole:
+            yield Footer(compact=True)
 
     @staticmethod
     def _rest_of_page() -> list[Widget]:
@@ -163,7 +168,11 @@ class TodayScreen(Screen[None]):
             return
         self.first_frame_shown = True
         self.screen_layout_refresh_signal.unsubscribe(self)
+        assert self.glance is not None
+        self.query_one(DrillList).show(self.glance.drills, self.selected)  # a card each
+        await self.query_one("#side").mount(RestDisplay(id="rest"))
         await self.query_one("#main").mount_all(self._rest_of_page())
+        await self.mount(Footer(compact=True))
         self.query_one(SetTable).focus()
         self.complete.set()
         if self._timed is not None:

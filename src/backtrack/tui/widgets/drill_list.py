@@ -35,8 +35,8 @@ def card_text(number: int, drill: DrillToday | DrillGlance) -> Content:
 class DrillCard(Static):
     """One drill in the list; a click picks it."""
 
-    def __init__(self, index: int, content: Content | str = "", classes: str = "") -> None:
-        super().__init__(content, classes=f"drill-card {classes}")
+    def __init__(self, index: int) -> None:
+        super().__init__(classes="drill-card")
         self.index = index
 
     def on_click(self, event: Click) -> None:
@@ -57,14 +57,17 @@ class DrillList(Vertical):
     def __init__(
         self, drills: Sequence[DrillToday | DrillGlance] = (), *, id: str | None = None
     ) -> None:
-        """Start with a card per drill of `drills` (the first one selected)."""
+        """Start with `drills` drawn in one widget, cards laid out alike but not yet
+        clickable: a start-up frame waits for every widget mounted before it, so the cards
+        come with the first `show`."""
         super().__init__(id=id)
         self._first = tuple(drills)
 
     def compose(self) -> ComposeResult:
-        for index, drill in enumerate(self._first):
-            classes = _card_classes(index == 0, drill)
-            yield DrillCard(index, card_text(index + 1, drill), classes=classes)
+        if self._first:
+            preview = Static(preview_text(self._first), classes="drill-preview")
+            preview.styles.padding = (0, 1)  # as a card's
+            yield preview
 
     def show(self, drills: Sequence[DrillToday | DrillGlance], selected: int) -> None:
         """Draw a card per drill, highlighting the one at `selected`."""
@@ -79,10 +82,7 @@ class DrillList(Vertical):
             card.set_class(drill.done >= drill.plan.sets, "-complete")
 
 
-def _card_classes(selected: bool, drill: DrillToday | DrillGlance) -> str:
-    """The classes of a new card: -selected, and -complete once the plan's sets are done."""
-    return " ".join(
-        name
-        for name, on in (("-selected", selected), ("-complete", drill.done >= drill.plan.sets))
-        if on
-    )
+def preview_text(drills: Sequence[DrillToday | DrillGlance]) -> Content:
+    """Every drill's card text, one under the other with a card's spacing (two lines and a
+    blank one each), for the list's first frame."""
+    return Content("\n\n").join(card_text(i + 1, d) for i, d in enumerate(drills)) + "\n"
