@@ -187,3 +187,20 @@ def test_the_command_line_reports_it_in_one_line(
     assert result.output.startswith("Error: database ")
     assert "newer backtrack" in result.output and len(result.output.strip().splitlines()) == 1
     assert checked_in.read_bytes() == from_the_future
+
+
+async def test_quitting_as_the_first_look_comes_up_is_clean(
+    checked_in: Path, catalog, clock, timer_clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q while the rest of the page is still being mounted ends the app, with no error."""
+    real = TodayScreen._rest_of_page
+
+    def quit_first() -> list:
+        app.exit()  # as q would, while the rest of the page is on its way
+        return real()
+
+    monkeypatch.setattr(TodayScreen, "_rest_of_page", staticmethod(quit_first))
+    app = build(checked_in, catalog, clock, timer_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.return_code is not None, "the app to close")
+    assert app.return_code == 0 and app.start_error is None and app.gym is None

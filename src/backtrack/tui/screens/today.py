@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import DataTable, Footer, Static
 
 from backtrack.errors import StoreError
@@ -170,9 +170,20 @@ class TodayScreen(Screen[None]):
         self.screen_layout_refresh_signal.unsubscribe(self)
         assert self.glance is not None
         self.query_one(DrillList).show(self.glance.drills, self.selected)  # a card each
-        await self.query_one("#side").mount(RestDisplay(id="rest"))
-        await self.query_one("#main").mount_all(self._rest_of_page())
-        await self.mount(Footer(compact=True))
+        rest = (
+            ("#side", [RestDisplay(id="rest")]),
+            ("#main", self._rest_of_page()),
+            (None, [Footer(compact=True)]),
+        )
+        for where, widgets in rest:
+            if self.app.return_code is not None:
+                return  # the lifter quit already (q as the app came up): nothing to finish
+            try:
+                await (self.query_one(where) if where else self).mount_all(widgets)
+            except MountError:
+                if self.app.return_code is None:
+                    raise
+                return
         self.query_one(SetTable).focus()
         self.complete.set()
         if self._timed is not None:

@@ -60,7 +60,8 @@ class RestDisplay(Vertical):
         yield Digits("0:00")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "timers", self._show)
+        if self.query(Digits):  # not when the app closed while this was being mounted
+            self.watch(self.app, "timers", self._show)
 
     def _show(self, view: TimerView) -> None:
         caption = CAPTIONS[view.rest_state]
