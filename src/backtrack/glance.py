@@ -16,6 +16,7 @@ and the daily backup before anything is written (see `store.open_database`).
 
 Like backup.py, this is a module besides store.py that reads the database with sqlite3;
 its SQL is these few SELECTs, which `tests/test_glance.py` holds to the store's answers.
+(Its records are NamedTuples: a fraction of a dataclass's cost to define, at start-up.)
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from backtrack.catalog import Catalog
@@ -36,8 +36,7 @@ if TYPE_CHECKING:
 BUSY_WAIT_SECONDS = 0.2
 
 
-@dataclass(frozen=True)
-class DrillFacts:
+class DrillFacts(NamedTuple):
     """What the first frame shows of a catalog drill."""
 
     id: str
@@ -53,8 +52,7 @@ class DrillFacts:
         return f"level {level}"
 
 
-@dataclass(frozen=True)
-class PlanFacts:
+class PlanFacts(NamedTuple):
     """An athlete's current plan for one drill, as stored."""
 
     exercise_id: str
@@ -65,8 +63,7 @@ class PlanFacts:
     rom_level: int
 
 
-@dataclass(frozen=True)
-class DrillGlance:
+class DrillGlance(NamedTuple):
     """One active drill of today's page: the drill, its plan and the sets done today."""
 
     exercise: DrillFacts
@@ -74,8 +71,7 @@ class DrillGlance:
     done: int
 
 
-@dataclass(frozen=True)
-class Glance:
+class Glance(NamedTuple):
     """Today's page at first sight: whose it is, which day, and their active drills."""
 
     athlete_id: int

@@ -23,10 +23,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -59,8 +58,7 @@ SESSION_ACTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Opening:
+class Opening(NamedTuple):
     """The session to open behind a first look: `open_log`'s arguments."""
 
     db_path: Path
