@@ -129,5 +129,9 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
         "backtrack.migrations",
         "backtrack.rules",
         "backtrack.progression",
+        # mounted after the first frame, or when first asked for
+        "backtrack.tui.widgets.log_form",
+        "backtrack.tui.screens.checkin",
+        "backtrack.tui.screens.confirm",
     }
     assert not heavy & modules, sorted(heavy & modules)

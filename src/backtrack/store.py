@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
 from backtrack.clock import Clock, SystemClock
+from backtrack.durable import fsync_path
 from backtrack.errors import (  # a module of their own: the CLI catches them without this one
     DatabaseBusy,
     DatabaseDamaged,
@@ -152,19 +153,6 @@ def _check_folder(path: Path) -> None:
             )
 
 
-def _fsync(path: str | Path) -> None:
-    """Flush a file (or a folder's entries) to disk; file systems that cannot are skipped."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def _create_database(path: Path) -> bool:
     """Create an empty, migrated database at `path` in one step; False if another won.
 
@@ -187,7 +175,7 @@ def _create_database(path: Path) -> bool:
                 migrations.apply(Database(conn, execute_plugins=False))
             finally:
                 conn.close()
-            _fsync(temp_name)
+            fsync_path(temp_name)
             try:
                 os.link(temp_name, path)
             except FileExistsError:
@@ -197,7 +185,7 @@ def _create_database(path: Path) -> bool:
                 if path.exists():
                     return False
                 os.replace(temp_name, path)
-            _fsync(folder)
+            fsync_path(folder)
             return True
         finally:
             for suffix in ("", "-wal", "-shm", "-journal"):

@@ -46,12 +46,9 @@ from backtrack.tui.messages import (
     StoreFailed,
     TodayLoaded,
 )
-from backtrack.tui.screens.checkin import CheckInScreen
-from backtrack.tui.screens.confirm import ConfirmScreen
 from backtrack.tui.service import DrillToday, Gym, TodayView
 from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
-from backtrack.tui.widgets.log_form import LogForm
 from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
@@ -61,6 +58,7 @@ from backtrack.units import format_load
 if TYPE_CHECKING:
     from backtrack.glance import DrillGlance, Glance
     from backtrack.models import SetEntry
+    from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
 # The rest of the page is mounted this long after the first look at the latest, should no
@@ -144,7 +142,14 @@ class TodayScreen(Screen[None]):
     @staticmethod
     def _rest_of_page() -> list[Widget]:
         """What follows the drill's title: the suggestion, today's sets and the set form."""
+        from backtrack.tui.widgets.log_form import LogForm  # (loaded after the first frame)
+
         return [SuggestionBanner(id="suggestion"), SetTable(id="sets"), LogForm(id="form")]
+
+    @property
+    def form(self) -> LogForm:
+        """The set form."""
+        return self.query_one("#form")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         if self.gym is not None:
@@ -240,7 +245,7 @@ class TodayScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_form(self, drill: DrillToday) -> None:
-        form = self.query_one(LogForm)
+        form = self.form
         if form.editing is not None:
             return
         self._stash_form()
@@ -254,7 +259,7 @@ class TodayScreen(Screen[None]):
 
     def _stash_form(self) -> None:
         """Keep what was typed for the drill the form shows (dropped if nothing was typed)."""
-        form = self.query_one(LogForm)
+        form = self.form
         if self.form_drill is None or form.editing is not None:
             return
         if form.is_dirty:
@@ -337,7 +342,7 @@ class TodayScreen(Screen[None]):
             timeout=12,
         )
         if message.field:
-            self.query_one(LogForm).refuse(message.field, message.message)
+            self.form.refuse(message.field, message.message)
 
     def action_history(self) -> None:
         """Open the history of the drill on show."""
@@ -352,6 +357,8 @@ class TodayScreen(Screen[None]):
         """Ask 'back pain right now' (0-10)."""
         if self._later(self.action_check_in):
             return
+        from backtrack.tui.screens.checkin import CheckInScreen
+
         self.app.push_screen(CheckInScreen(), self._checked_in)
 
     def _checked_in(self, pain: int | None) -> None:
@@ -370,10 +377,9 @@ class TodayScreen(Screen[None]):
         if self._later(self.action_log):
             return
         if self.drill is not None:
-            self.query_one(LogForm).begin()
+            self.form.begin()
 
-    @on(LogForm.Submitted)
-    def _form_submitted(self, event: LogForm.Submitted) -> None:
+    def on_log_form_submitted(self, event: LogForm.Submitted) -> None:
         drill, draft = self.drill, event.draft
         if drill is None:
             return
@@ -384,8 +390,7 @@ class TodayScreen(Screen[None]):
             exercise_id = drill.exercise.id
             self._db("log the set", lambda: SetLogged(self.gym.log_set(exercise_id, draft)))
 
-    @on(LogForm.Left)
-    def _form_left(self, event: LogForm.Left) -> None:
+    def on_log_form_left(self, event: LogForm.Left) -> None:
         if event.editing is not None:
             self._cancel_edit()
         self.query_one(SetTable).focus()
@@ -421,10 +426,10 @@ class TodayScreen(Screen[None]):
         if entry is None:
             return
         self._stash_form()
-        self.query_one(LogForm).start_edit(entry, self.gym.athlete.unit)
+        self.form.start_edit(entry, self.gym.athlete.unit)
 
     def _cancel_edit(self) -> None:
-        form = self.query_one(LogForm)
+        form = self.form
         if form.editing is not None:
             form.stop_edit()
             self.form_drill = None
@@ -457,6 +462,8 @@ class TodayScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._db("delete the set", lambda: SetDeleted(self.gym.delete_set(set_id)))
+
+        from backtrack.tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
@@ -541,7 +548,7 @@ class TodayScreen(Screen[None]):
         if not self.complete.is_set():  # the form is not mounted yet: do it once it is
             self._timed = message
             return
-        form = self.query_one(LogForm)
+        form = self.form
         note = form.field("note")
         if not note.value.strip():
             note.value = f"TUT {message.seconds} s"
