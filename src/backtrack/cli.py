@@ -20,7 +20,7 @@ import click
 
 from backtrack import __version__, paths
 from backtrack.catalog import Catalog, CatalogError, load_catalog
-from backtrack.errors import DatabaseBusy, StoreError
+from backtrack.errors import DatabaseBusy, InvalidValue, StoreError
 from backtrack.units import MAX_LOAD_KG, format_load, format_number, to_kg
 
 if TYPE_CHECKING:  # the store (sqlite-utils, pydantic) loads when a command opens it
@@ -187,23 +187,45 @@ UNIT = click.Choice(["kg", "lb"])
 # -- shared options and opening the store ------------------------------------------------
 
 
+def _or_given_before(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The option's value, or the one typed before the command (`backtrack --db X log ...`).
+
+    A value typed on the command itself wins; then one typed on an enclosing group; then
+    the environment and the default.
+    """
+    typed = click.core.ParameterSource.COMMANDLINE
+    if param.name is None or ctx.get_parameter_source(param.name) is typed:
+        return value
+    outer = ctx.parent
+    while outer is not None:
+        if param.name in outer.params and outer.get_parameter_source(param.name) is typed:
+            return outer.params[param.name]
+        outer = outer.parent
+    return value
+
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="BACKTRACK_DB",
+    callback=_or_given_before,
+    help="The SQLite file (env BACKTRACK_DB; default in the user data folder).",
+)
+
+athlete_option = click.option(
+    "--athlete",
+    envvar="BACKTRACK_ATHLETE",
+    default="me",
+    show_default=True,
+    callback=_or_given_before,
+    help="Whose log to use (env BACKTRACK_ATHLETE); created on first use.",
+)
+
+
 def common_options(func: F) -> F:
-    """Add `--db` and `--athlete` to a command."""
-    func = click.option(
-        "--athlete",
-        envvar="BACKTRACK_ATHLETE",
-        default="me",
-        show_default=True,
-        help="Whose log to use (env BACKTRACK_ATHLETE); created on first use.",
-    )(func)
-    func = click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        envvar="BACKTRACK_DB",
-        help="The SQLite file (env BACKTRACK_DB; default in the user data folder).",
-    )(func)
-    return func
+    """Add `--db` and `--athlete` to a command (also taken when typed before it)."""
+    return db_option(athlete_option(func))
 
 
 def _catalog() -> Catalog:
@@ -225,11 +247,48 @@ def _db_path(db: Path | None) -> Path:
     return paths.db_path(db)
 
 
+def _valid_name(name: str, hint: str) -> str:
+    """`name` trimmed, if it can be an athlete's name; else a usage error naming `hint`."""
+    from backtrack.store import validate_athlete_name
+
+    try:
+        return validate_athlete_name(name)
+    except InvalidValue as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _unit_before_opening(db: Path | None, unit: str | None) -> str | None:
+    """The unit a load will be read in, if known before the database is opened.
+
+    `unit` when given; "kg" when the database does not exist yet (its athletes start in
+    kg); else None: the athlete's unit decides once the database is open.
+    """
+    return unit or (None if _db_path(db).exists() else "kg")
+
+
 @contextmanager
-def _opened(db: Path | None, catalog: Catalog | None = None) -> Iterator[Store]:
+def _opened(
+    db: Path | None,
+    catalog: Catalog | None = None,
+    *,
+    athlete: str | None = None,
+    existing: str | None = None,
+) -> Iterator[Store]:
+    """The store, opened (and created on first use) for one command, closed after it.
+
+    What can be refused without the database is refused before it is opened, so a bad
+    value never leaves a new file behind: `athlete`, a name the command will use, must be
+    a valid name; with `existing` (what the command needs, e.g. "an athlete named 'Ana'"),
+    a database that does not exist yet is an error instead of being created.
+    """
     from backtrack.store import Store
 
-    store = Store.open(_db_path(db), catalog or _catalog())
+    path = _db_path(db)
+    if athlete is not None:
+        _valid_name(athlete, "'--athlete'")
+    if existing is not None and not path.exists():
+        raise CliError(f"{path} does not exist yet, so there is no {existing} in it")
+    store = Store.open(path, catalog or _catalog())
     try:
         yield store
     finally:
@@ -378,13 +437,12 @@ def log(
             f"{rom} is not on the {exercise.name} ladder (1 to {exercise.max_rom_level})",
             param_hint="'--rom'",
         )
-    with _opened(db, catalog) as store, store.write():
+    known_unit = _unit_before_opening(db, unit)
+    if known_unit is not None:
+        _refuse_log_load(load, known_unit)
+    with _opened(db, catalog, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
-        if load is not None and to_kg(load, unit or person.unit) >= MAX_LOAD_KG:
-            raise click.BadParameter(
-                f"{format_number(load)} {unit or person.unit} is not below 1000 kg",
-                param_hint="'--load'",
-            )
+        _refuse_log_load(load, unit or person.unit)
         entry = store.log_set(
             person,
             exercise.id,
@@ -404,13 +462,21 @@ def log(
     )
 
 
+def _refuse_log_load(load: float | None, unit: str) -> None:
+    """A usage error if a set's `load` in `unit` is not below 1000 kg."""
+    if load is not None and to_kg(load, unit) >= MAX_LOAD_KG:  # type: ignore[arg-type]
+        raise click.BadParameter(
+            f"{format_number(load)} {unit} is not below 1000 kg", param_hint="'--load'"
+        )
+
+
 @cli.command()
 @click.option("--pain", type=click.IntRange(0, 10), required=True, help="Back pain now, 0-10.")
 @click.option("--at", type=Moment(), help="When (ISO-8601; no offset = local). Default: now.")
 @common_options
 def checkin(pain: int, at: tuple[datetime, date] | None, db: Path | None, athlete: str) -> None:
     """Record 'back pain right now' (0-10): today's baseline, yesterday's response."""
-    with _opened(db) as store, store.write():
+    with _opened(db, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
         entry = store.check_in(person, pain, at=at[0] if at else None, local=at[1] if at else None)
     click.echo(f"Checked in {person.name} on {entry.local_date}: back pain {entry.pain}/10")
@@ -454,19 +520,16 @@ def plan(
                 f"{rom} is not on the {exercise.name} ladder (1 to {exercise.max_rom_level})",
                 param_hint="'--rom'",
             )
-    with _opened(db, catalog) as store, store.write():
+    known_unit = _unit_before_opening(db, unit)
+    if exercise is not None and known_unit is not None:
+        _refuse_plan_load(exercise, load, known_unit)
+    with _opened(db, catalog, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
         if exercise is not None and changing:
             load_kg = None
             if load is not None:
+                _refuse_plan_load(exercise, load, unit or person.unit)
                 load_kg = to_kg(load, unit or person.unit)  # type: ignore[arg-type]
-                if load_kg > exercise.max_load_kg + 1e-9:
-                    limit = format_load(exercise.max_load_kg, person.unit)
-                    raise click.BadParameter(
-                        f"{format_number(load)} {unit or person.unit} is above "
-                        f"{exercise.name}'s max of {limit}",
-                        param_hint="'--load'",
-                    )
             store.override_plan(
                 person, exercise.id, sets=sets, load_kg=load_kg, rom_level=rom, active=active
             )
@@ -483,6 +546,16 @@ def plan(
         e = catalog.get(p.exercise_id)
         state = "" if p.active else "  (inactive)"
         click.echo(f"  {e.id:<26} {_plan_words(e, p, person)}{state}")
+
+
+def _refuse_plan_load(exercise: Exercise, load: float | None, unit: str) -> None:
+    """A usage error if a plan's `load` in `unit` is above the drill's max load."""
+    if load is not None and to_kg(load, unit) > exercise.max_load_kg + 1e-9:  # type: ignore[arg-type]
+        limit = format_load(exercise.max_load_kg, unit)  # type: ignore[arg-type]
+        raise click.BadParameter(
+            f"{format_number(load)} {unit} is above {exercise.name}'s max of {limit}",
+            param_hint="'--load'",
+        )
 
 
 def _suggestion_json(s: Suggestion) -> dict[str, Any]:
@@ -504,7 +577,7 @@ def next_(drill: str | None, as_json: bool, db: Path | None, athlete: str) -> No
 
     catalog = _catalog()
     exercise = _exercise(catalog, drill) if drill else None
-    with _opened(db, catalog) as store, store.write():
+    with _opened(db, catalog, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
         ids = (
             [exercise.id] if exercise else [p.exercise_id for p in store.plans(person) if p.active]
@@ -527,7 +600,7 @@ def _decide(drill: str, db: Path | None, athlete: str, *, accept: bool) -> None:
 
     catalog = _catalog()
     exercise = _exercise(catalog, drill)
-    with _opened(db, catalog) as store, store.write():
+    with _opened(db, catalog, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
         decision = decide(store, person, exercise.id, accept=accept)
     s = decision.suggestion
@@ -582,14 +655,34 @@ def export(
 
     if since and until and since > until:
         raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
-    with _opened(db) as store:
+    needs = "set to export" if all_athletes else f"athlete named {athlete.strip()!r}"
+    opened = _opened(db, athlete=None if all_athletes else athlete, existing=needs)
+    with opened as store:
         person = None if all_athletes else store.athlete(athlete, create=False)
         if str(output) == "-":
-            write_csv(store, sys.stdout, athlete=person, since=since, until=until)
-            sys.stdout.flush()
+            with _utf8_stdout() as out:
+                write_csv(store, out, athlete=person, since=since, until=until)
             return
         count = export_to_file(store, output, athlete=person, since=since, until=until)
     click.echo(f"Exported {count} sets to {output}", err=True)
+
+
+@contextmanager
+def _utf8_stdout() -> Iterator[Any]:
+    """Standard output as UTF-8 text with no newline translation, whatever the locale."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        yield sys.stdout
+        return
+    import io
+
+    out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
 
 
 @cli.command(name="import")
@@ -616,14 +709,6 @@ def import_(file: Path, db: Path | None, athlete: str) -> None:
 
 
 # -- athletes ---------------------------------------------------------------------------
-
-db_option = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="BACKTRACK_DB",
-    help="The SQLite file (env BACKTRACK_DB; default in the user data folder).",
-)
 
 
 def _athlete_json(person: Athlete) -> dict[str, Any]:
@@ -672,7 +757,6 @@ def athletes(ctx: click.Context, as_json: bool, show_all: bool, db: Path | None)
     Other commands choose whose log they use with --athlete NAME. A PIN keeps other clients
     out of an athlete's session on a shared screen; it does not protect the database file.
     """
-    ctx.ensure_object(dict)["db"] = db
     if ctx.invoked_subcommand is not None:
         return
     with _opened(db) as store:
@@ -689,21 +773,14 @@ def athletes(ctx: click.Context, as_json: bool, show_all: bool, db: Path | None)
         click.echo(f"{p.name:<{width}}  {', '.join(flags)}")
 
 
-def _group_db(db: Path | None) -> Path | None:
-    """A subcommand's --db, else the one given to `athletes`."""
-    if db is not None:
-        return db
-    ctx = click.get_current_context()
-    return (ctx.find_object(dict) or {}).get("db")
-
-
 @athletes.command(name="add")
 @click.argument("name")
 @click.option("--unit", type=UNIT, default="kg", show_default=True, help="Unit loads show in.")
 @db_option
 def athletes_add(name: str, unit: str, db: Path | None) -> None:
     """Add an athlete called NAME (1-40 characters, unique ignoring case)."""
-    with _opened(_group_db(db)) as store:
+    _valid_name(name, "'NAME'")
+    with _opened(db) as store:
         if store.find_athlete(name) is not None:
             raise CliError(f"an athlete named {name.strip()!r} already exists")
         person = store.athlete(name, unit=unit)  # type: ignore[arg-type]
@@ -716,7 +793,7 @@ def athletes_add(name: str, unit: str, db: Path | None) -> None:
 @db_option
 def athletes_rename(old: str, new: str, db: Path | None) -> None:
     """Rename the athlete OLD to NEW; their log, plans and PIN stay."""
-    with _opened(_group_db(db)) as store:
+    with _opened(db, existing=f"athlete named {old.strip()!r}") as store:
         person = store.rename_athlete(_existing(store, old), new)
     click.echo(f"Renamed {old.strip()} to {person.name}")
 
@@ -727,7 +804,7 @@ def athletes_rename(old: str, new: str, db: Path | None) -> None:
 @db_option
 def athletes_unit(name: str, unit: str, db: Path | None) -> None:
     """Show NAME's loads in UNIT (kg or lb); logged sets keep the unit they were typed in."""
-    with _opened(_group_db(db)) as store:
+    with _opened(db, existing=f"athlete named {name.strip()!r}") as store:
         person = store.set_unit(_existing(store, name), unit)  # type: ignore[arg-type]
     click.echo(f"{person.name} now sees loads in {person.unit}")
 
@@ -744,7 +821,7 @@ def athletes_set_pin(name: str, clear: bool, db: Path | None) -> None:
     """
     from backtrack.pins import InvalidPin, validate_pin
 
-    with _opened(_group_db(db)) as store:
+    with _opened(db, existing=f"athlete named {name.strip()!r}") as store:
         person = _existing(store, name)
         if clear:
             store.set_pin(person, None)
@@ -765,7 +842,7 @@ def athletes_set_pin(name: str, clear: bool, db: Path | None) -> None:
 @db_option
 def athletes_archive(name: str, undo: bool, db: Path | None) -> None:
     """Hide NAME from the picker and the list; their log is kept (--undo restores)."""
-    with _opened(_group_db(db)) as store:
+    with _opened(db, existing=f"athlete named {name.strip()!r}") as store:
         person = store.archive_athlete(_existing(store, name), archived=not undo)
     click.echo(f"{'Restored' if undo else 'Archived'} {person.name}")
 
