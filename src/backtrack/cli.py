@@ -655,8 +655,10 @@ def export(
 
     if since and until and since > until:
         raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
-    needs = "set to export" if all_athletes else f"athlete named {athlete.strip()!r}"
-    opened = _opened(db, athlete=None if all_athletes else athlete, existing=needs)
+    if all_athletes:
+        opened = _opened(db)
+    else:
+        opened = _opened(db, athlete=athlete, existing=f"athlete named {athlete.strip()!r}")
     with opened as store:
         person = None if all_athletes else store.athlete(athlete, create=False)
         if str(output) == "-":

@@ -60,21 +60,10 @@ def write_csv(
     """Write the export CSV (header, then one row per set) to `out`; return the row count."""
     csv.writer(out).writerow(HEADER)
     count = 0
-    lines = store.export_lines(athlete=athlete, since=since, until=until)
-    while chunk := _take(lines, 10_000):
-        out.write("\r\n".join(chunk))
-        out.write("\r\n")
-        count += len(chunk)
+    for text, sets in store.export_chunks(athlete=athlete, since=since, until=until):
+        out.write(text)
+        count += sets
     return count
-
-
-def _take(rows: Iterator[Any], n: int) -> list[Any]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= n:
-            break
-    return chunk
 
 
 def export_to_file(
