@@ -23,11 +23,14 @@ from backtrack.store import Store, StoreError
 from backtrack.tui import app as app_module
 from backtrack.tui.app import BacktrackApp, create_app
 from backtrack.tui.screens.checkin import CheckInScreen
+from backtrack.tui.screens.help import HelpScreen
 from backtrack.tui.screens.history import HistoryScreen
+from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.drill_list import DrillCard
 from backtrack.tui.widgets.log_form import LogForm
 from backtrack.tui.widgets.set_table import SetTable
+from backtrack.tui.widgets.top_bar import TopBar
 
 from .conftest import settle
 
@@ -67,6 +70,11 @@ def checked_in(demo_db: Path, catalog: Catalog, clock: FixedClock) -> Path:
 
 def build(db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock) -> BacktrackApp:
     return create_app(db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+
+
+def brand(app: BacktrackApp) -> str:
+    """The left of the top bar of the screen showing now."""
+    return str(app.screen.query_one(TopBar).query_one(".brand", Static).render())
 
 
 def drill_names(app: BacktrackApp) -> list[str]:
@@ -112,6 +120,30 @@ async def test_keys_pressed_before_the_store_opens_run_once_today_is_shown(
         await settle(pilot)
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
         assert app.screen.exercise_id == screen.view.drills[1].exercise.id
+
+
+async def test_timer_and_help_open_before_the_store_does(
+    checked_in: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock, held
+) -> None:
+    """t and ? as the app comes up (no session yet) open their screens, headed with the
+    first look's athlete and day; they stay up while the session opens behind them."""
+    app = build(checked_in, catalog, clock, timer_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        today = app.screen
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TimerScreen), "the timer")
+        assert app.gym is None
+        heading = f"backtrack  ·  demo  ·  {local_date(clock.now()):%a %d %b}"
+        assert brand(app) == heading
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        assert app.gym is None and brand(app) == heading
+        held.set()
+        await settle(pilot)
+        assert app.gym is not None and isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert app.screen is today and today.view is not None
 
 
 async def test_the_check_in_question_comes_before_keys_pressed_early(

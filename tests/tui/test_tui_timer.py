@@ -12,6 +12,7 @@ from textual.widgets import Digits
 
 from backtrack.store import Store
 from backtrack.tui.screens.help import HelpScreen
+from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.log_form import LogForm
@@ -241,10 +242,26 @@ async def test_the_rest_keeps_running_and_shows_on_every_screen(make_app, timer_
         assert isinstance(app.screen, TodayScreen)
         assert big_rest(app) == "0:50"
 
+        await pilot.press("h")
+        await settle(pilot)
+        await move(pilot, timer_clock, 10)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "rest 0:40" in badge(app)
+        await pilot.press("space")  # the rest keys work there too
+        await pilot.pause()
+        assert "rest 0:40 paused" in badge(app)
+        await pilot.press("space", "escape")
+        await pilot.pause()
+
         await pilot.press("t", "question_mark")
-        await move(pilot, timer_clock, 50)
+        await move(pilot, timer_clock, 40)
         assert isinstance(app.screen, HelpScreen)
         assert bells == ["HelpScreen"], "the bell rings on whatever screen is showing"
+        assert "REST OVER" in badge(app)
+
+        await pilot.press("escape", "escape", "h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
         assert "REST OVER" in badge(app)
 
 

@@ -279,6 +279,19 @@ class BacktrackApp(App[None]):
                 )
             )
 
+    def heading(self) -> tuple[str, str]:
+        """The athlete's name and the day for a screen's top bar: the open session's, or
+        the first look's while its store opens; at the picker no one's."""
+        from backtrack.tui.widgets.top_bar import day_text
+
+        if self.gym is not None:
+            return self.gym.athlete.name, day_text(self.gym.today)
+        if self.opening is not None:
+            return self.opening.glance.athlete_name, day_text(self.opening.glance.day)
+        if self.desk is not None:
+            return "", day_text(local_date(self.desk.clock.now()))
+        return "", ""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The session's keys do nothing while nobody's session is open (or opening)."""
         return not (action in SESSION_ACTIONS and self.gym is None and self.opening is None)

@@ -82,8 +82,7 @@ class HelpScreen(Screen[None]):
         ]
 
     def compose(self) -> ComposeResult:
-        gym = self.app.gym  # type: ignore[attr-defined]
-        yield TopBar(gym.athlete.name, gym.today.strftime("%a %d %b"))
+        yield TopBar(*self.app.heading())  # type: ignore[attr-defined]
         with VerticalScroll(id="help-body"):
             for title, rows in self.sections():
                 yield Static(title, classes="help-title")

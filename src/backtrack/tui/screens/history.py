@@ -49,6 +49,7 @@ from backtrack.models import Athlete, Exercise, Plan
 from backtrack.store import ChartPoint, SessionSummary, Store, StoreError, TimelineEntry
 from backtrack.tui.desk import Desk
 from backtrack.tui.widgets.text_table import TextTable, cell
+from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.units import format_load, format_number, from_kg
 
 DEFAULT_WEEKS = 26
@@ -315,7 +316,6 @@ class HistoryScreen(Screen[None]):
 
     DEFAULT_CSS = """
     HistoryScreen { layout: vertical; }
-    #history-head { height: 1; background: $primary; color: $text; padding: 0 1; }
     #drills { height: 1; padding: 0 1; }
     #range { height: 1; padding: 0 1; }
     #range Input { width: 14; height: 1; border: none; padding: 0 1; margin: 0 1; }
@@ -395,12 +395,7 @@ class HistoryScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Content.assemble(
-                ("backtrack", "bold"), "  ·  ", (self.athlete.name, "bold"), "  ·  history"
-            ),
-            id="history-head",
-        )
+        yield TopBar(self.athlete.name, "history")  # with the rest time, as on every screen
         yield Static(id="drills")
         with Horizontal(id="range"):
             yield Static(self._dates_text(), id="range-dates")  # Inputs from the first f

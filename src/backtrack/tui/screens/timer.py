@@ -41,8 +41,7 @@ class TimerScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        gym = self.app.gym  # type: ignore[attr-defined]
-        yield TopBar(gym.athlete.name, gym.today.strftime("%a %d %b"))
+        yield TopBar(*self.app.heading())  # type: ignore[attr-defined]
         with Vertical(id="timer-body"):
             with Center():
                 yield RestDisplay(id="big-rest")

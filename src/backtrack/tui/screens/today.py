@@ -52,7 +52,7 @@ from backtrack.tui.widgets.drill_list import DrillList
 from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
-from backtrack.tui.widgets.top_bar import TopBar
+from backtrack.tui.widgets.top_bar import TopBar, day_text
 from backtrack.units import format_load
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class TodayScreen(Screen[None]):
             name, day = self.glance.athlete_name, self.glance.day
             drills, unit = self.glance.drills, self.glance.unit
         whole = self.gym is not None  # else the first look: the rest follows its first frame
-        yield TopBar(name, day.strftime("%a %d %b"))
+        yield TopBar(name, day_text(day))
         with Horizontal(id="today"):
             with Vertical(id="side"):
                 yield DrillList(drills, id="drills")

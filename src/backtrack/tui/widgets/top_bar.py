@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -11,8 +13,14 @@ from backtrack.tui.timing import TimerView
 from backtrack.tui.widgets.rest_timer import RestBadge
 
 
+def day_text(day: date) -> str:
+    """A top bar's day: 'Wed 25 Nov'."""
+    return day.strftime("%a %d %b")
+
+
 class TopBar(Horizontal):
-    """`backtrack`, the athlete's name and today's date on the left; the rest badge right."""
+    """`backtrack`, the athlete's name and today's date on the left (either left out when
+    empty, as at the picker); the rest badge right."""
 
     def __init__(self, athlete: str, day: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -20,12 +28,12 @@ class TopBar(Horizontal):
         self._day = day
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Content.assemble(
-                ("backtrack", "bold"), "  ·  ", (self._athlete, "bold"), "  ·  ", self._day
-            ),
-            classes="brand",
-        )
+        parts: list[str | tuple[str, str]] = [("backtrack", "bold")]
+        if self._athlete:
+            parts += ["  ·  ", (self._athlete, "bold")]
+        if self._day:
+            parts += ["  ·  ", self._day]
+        yield Static(Content.assemble(*parts), classes="brand")
         yield RestBadge()
 
     def on_mount(self) -> None:
