@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual.clock import MockClock
 from textual.pilot import Pilot
+from textual.widgets import Footer
 
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
@@ -46,6 +47,19 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def footer_keys(pilot: Pilot) -> list[str]:
+    """The keys in the footer of the screen showing now (a modal's own, not the page's
+    under it), as 'key description' (a key of a group: the key alone)."""
+    footer = pilot.app.screen.query_one(Footer)
+    return [f"{key.key_display} {key.description}".strip() for key in footer.query("FooterKey")]
+
+
+def footer_labels(pilot: Pilot) -> list[str]:
+    """The words after each group of keys in the footer of the screen showing now."""
+    footer = pilot.app.screen.query_one(Footer)
+    return [str(label.render()) for label in footer.query("FooterLabel")]
 
 
 async def start(pilot: Pilot, *, pain: str | None = "2") -> None:

@@ -29,7 +29,7 @@ from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
 
-from .conftest import settle, start
+from .conftest import footer_keys, settle, start
 
 NEW_PIN = "73915428"
 
@@ -128,6 +128,7 @@ async def test_pin_unlocks_and_wrong_pins_wait_longer_each_time(
         await settle(pilot)
         await pick(pilot, "guest")
         assert isinstance(pilot.app.screen, PinScreen)
+        assert footer_keys(pilot) == ["esc Cancel"]
         field = pilot.app.screen.query_one(Input)
         assert field.password
         await type_pin(pilot, "1111")
@@ -177,6 +178,7 @@ async def test_add_athlete_set_pin_rename_unit_and_archive(
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(pilot.app.screen, NameScreen)
+        assert footer_keys(pilot) == ["esc Cancel"]  # q is typed into the name
         await pilot.press(*"zoe", "enter")
         await settle(pilot)
         assert names(pilot) == ["demo", "guest", "zoe"]
@@ -218,6 +220,43 @@ async def test_add_athlete_set_pin_rename_unit_and_archive(
         await pilot.press("y")
         await settle(pilot)
         assert names(pilot) == ["demo", "guest"]
+
+
+async def test_ctrl_d_removes_a_pin_with_the_cursor_in_the_pin_box(
+    build, demo_db: Path, catalog: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.screen.query_one(OptionList).highlighted = names(pilot).index("guest")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PinScreen), "the PIN is asked")
+        await type_pin(pilot, GUEST_PIN)
+        assert isinstance(pilot.app.screen, NewPinScreen)
+        assert pilot.app.screen.query_one("#first", Input).has_focus
+        assert sorted(footer_keys(pilot)) == ["^d Remove the PIN", "esc Cancel"]
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AthletePickerScreen)
+    store = stored(demo_db, catalog)
+    try:
+        assert not store.athlete("guest", create=False).has_pin
+    finally:
+        store.close()
+
+
+async def test_ctrl_d_is_not_offered_without_a_pin(build) -> None:  # type: ignore[no-untyped-def]
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.screen.query_one(OptionList).highlighted = names(pilot).index("demo")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NewPinScreen), "the new PIN")
+        assert footer_keys(pilot) == ["esc Cancel"]
+        await pilot.press("1", "2", "left", "ctrl+d")  # deletes the 2, as in any text box
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NewPinScreen)
+        assert pilot.app.screen.query_one("#first", Input).value == "1"
 
 
 async def test_idle_lock_hides_every_screen_and_the_timers(build, timer_clock: MockClock) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from backtrack.store import Store
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner
 
-from .conftest import settle, start
+from .conftest import footer_keys, footer_labels, settle, start
 
 
 async def test_check_in_asked_on_first_start_and_recorded_with_one_key(make_app, store: Store):
@@ -19,6 +19,17 @@ async def test_check_in_asked_on_first_start_and_recorded_with_one_key(make_app,
         assert not isinstance(app.screen, CheckInScreen)
     checkin = store.checkin_on(store.athlete("me"), app.gym.today)
     assert checkin is not None and checkin.pain == 4
+
+
+async def test_the_footer_shows_the_check_ins_own_keys(make_app):
+    """Not the keys of today's page under it, which do nothing while it is up."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        keys = footer_keys(pilot)
+        assert keys == [*"0123456789", "t", "s Skip check-in", "q Quit"]
+        assert footer_labels(pilot) == ["answer (t = 10)"]
 
 
 async def test_ten_is_one_key(make_app, store: Store):

@@ -14,7 +14,7 @@ from backtrack.tui.widgets.log_form import LogForm
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner
 
-from .conftest import settle, start
+from .conftest import footer_keys, settle, start
 
 DRILL = "jefferson-curl"
 
@@ -117,6 +117,7 @@ async def test_delete_asks_first_and_no_keeps_the_set(make_app, store: Store):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "Delete set 2 of Jefferson curl?" in str(app.screen.query_one(".question").render())
+        assert footer_keys(pilot) == ["y Yes", "n No", "q Quit"]  # not Today's keys
         await pilot.press("n")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)

@@ -88,6 +88,7 @@ class PinScreen(ModalScreen[bool]):
                 id="pin",
             )
             yield Static("Enter to open · Esc to go back", id="pin-status")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -165,6 +166,7 @@ class NameScreen(ModalScreen[str | None]):
             yield Static(self._title, classes="title")
             yield Input(self._value, max_length=MAX_NAME_LENGTH, id="name")
             yield Static("Enter to save · Esc to cancel", classes="hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -195,7 +197,8 @@ class NewPinScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+d", "remove", "Remove the PIN"),
+        # priority: before the PIN box's own ctrl+d (delete right), unless there is no PIN
+        Binding("ctrl+d", "remove", "Remove the PIN", priority=True),
         QUIT,
     ]
 
@@ -216,6 +219,7 @@ class NewPinScreen(ModalScreen[str | None]):
                 )
             removal = " · Ctrl+D removes the PIN" if self.athlete.has_pin else ""
             yield Static(f"Enter to save · Esc to cancel{removal}", id="new-pin-status")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#first", Input).focus()
@@ -223,6 +227,10 @@ class NewPinScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without changing the PIN."""
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+d is offered (and taken from the PIN box) only when there is a PIN."""
+        return self.athlete.has_pin if action == "remove" else True
 
     def action_remove(self) -> None:
         """Remove the athlete's PIN (only offered when there is one)."""

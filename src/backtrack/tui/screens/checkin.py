@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 TEN_KEYS = "t,exclamation_mark"
+ANSWER = Binding.Group("answer (t = 10)")  # one footer entry for the 0-10 keys
 
 
 class CheckInScreen(ModalScreen[int | None]):
@@ -22,9 +23,9 @@ class CheckInScreen(ModalScreen[int | None]):
 
     AUTO_FOCUS = ""  # Enter must not answer 0 by accident
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"answer({n})", "Answer 0-9", show=False) for n in range(10)),
-        Binding(TEN_KEYS, "answer(10)", "Answer 10", show=False, key_display="t"),
-        Binding("escape,s", "skip", "Skip check-in"),
+        *(Binding(str(n), f"answer({n})", "Answer 0-9", group=ANSWER) for n in range(10)),
+        Binding(TEN_KEYS, "answer(10)", "Answer 10", key_display="t", group=ANSWER),
+        Binding("s,escape", "skip", "Skip check-in"),
         Binding("q", "app.quit", "Quit"),  # a modal hides the app's keys: q must still quit
     ]
 
@@ -43,6 +44,7 @@ class CheckInScreen(ModalScreen[int | None]):
                 classes="hint",
             )
             yield Button("Skip (s)", id="skip", classes="skip", compact=True)
+        yield Footer(compact=True)  # this dialog's keys, not those of the page under it
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
