@@ -105,10 +105,10 @@ async def test_picker_shows_at_start_with_several_athletes(build) -> None:  # ty
         assert isinstance(pilot.app.screen, AthletePickerScreen)
         assert names(pilot) == ["demo", "guest"]
         assert app.gym is None
-        await pilot.press("t")  # session keys do nothing at the picker
-        await pilot.press("question_mark")
+        await pilot.press("t", "s", "k")  # session keys do nothing at the picker
         await pilot.pause()
         assert isinstance(pilot.app.screen, AthletePickerScreen)
+        assert app.rest.state == "idle" and not app.stopwatch.running
         await pick(pilot, "demo")  # no PIN: straight in
         assert in_session(pilot, "demo")
 
@@ -289,9 +289,17 @@ async def test_idle_lock_hides_every_screen_and_the_timers(build, timer_clock: M
         # the old rest never rings into the locked screen, and session keys do nothing
         timer_clock.set_time(1000)
         app.tick_timers()
-        await pilot.press("t", "h", "question_mark")
+        await pilot.press("t", "h", "s")
         await pilot.pause()
         assert pilot.app.screen is screen and not list(pilot.app._notifications)
+        assert not app.stopwatch.running
+        await pilot.press("question_mark")  # the key list: nothing of the last session
+        await pilot.pause()
+        assert "demo" not in str(pilot.app.screen.query_one(".brand", Static).render())
+        assert "rest" not in str(pilot.app.screen.query_one("RestBadge").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is screen
         await pick(pilot, "guest")
         assert isinstance(pilot.app.screen, PinScreen)  # the next client needs their PIN
 

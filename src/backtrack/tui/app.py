@@ -53,8 +53,9 @@ REST_STEP_SECONDS = 15
 THEMES = ("textual-dark", "textual-light")
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 # App keys that act on the session: they do nothing while the picker (or lock) shows.
+# (Help works there: it shows the keys and no one's name or timers.)
 SESSION_ACTIONS = frozenset(
-    {"show_timer", "help", "toggle_rest", "adjust_rest", "skip_rest", "toggle_stopwatch", "lock"}
+    {"show_timer", "toggle_rest", "adjust_rest", "skip_rest", "toggle_stopwatch", "lock"}
 )
 
 

@@ -198,7 +198,13 @@ class NewPinScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         # priority: before the PIN box's own ctrl+d (delete right), unless there is no PIN
-        Binding("ctrl+d", "remove", "Remove the PIN", priority=True),
+        Binding(
+            "ctrl+d",
+            "remove",
+            "Remove the PIN",
+            priority=True,
+            tooltip="Remove the PIN (offered when they have one)",
+        ),
         QUIT,
     ]
 
@@ -310,7 +316,8 @@ class AthletePickerScreen(Screen[Athlete]):
             yield Static(title, id="picker-title")
             yield OptionList(id="athletes")
             yield Static(
-                "Enter opens · n new · r rename · a archive · u kg/lb · p PIN", id="picker-hint"
+                "Enter opens · n new · r rename · a archive · u kg/lb · p PIN · ? keys",
+                id="picker-hint",
             )
         yield Footer()
 

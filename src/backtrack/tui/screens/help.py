@@ -13,7 +13,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from backtrack.tui.screens.athletes import AthletePickerScreen
+from backtrack.tui.screens.athletes import (
+    AthletePickerScreen,
+    NameScreen,
+    NewPinScreen,
+    PinScreen,
+)
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.screens.confirm import ConfirmScreen
 from backtrack.tui.screens.history import HistoryScreen
@@ -51,6 +56,28 @@ def _compact(keys: list[str]) -> str:
     return " ".join(keys)
 
 
+# Keys that Textual's own widgets handle (a table's arrows, a text box's Enter), and the
+# app-wide ones Textual binds itself, described here so that help lists them too.
+EVERYWHERE = [
+    Binding("ctrl+q", "", "Quit, even while typing in a box"),
+    Binding("ctrl+p", "", "Command palette: every action of this screen, by name"),
+]
+SET_TABLE = [Binding("up,down", "", "Select a set (e changes it, x deletes it)")]
+FORM = [Binding("tab", "", "Next box (shift+tab: the one before)")]
+HISTORY = [
+    Binding("up,down", "", "Move through the sessions or timeline (the line under it says more)"),
+    Binding("enter", "", "In a date box: show those dates"),
+]
+PICKER = [
+    Binding("up,down", "", "Highlight an athlete"),
+    Binding("enter", "", "Open their session (after their PIN, if they have one)"),
+]
+PIN = [Binding("enter", "", "Open the session")]
+NAME = [Binding("enter", "", "Save the name")]
+NEW_PIN = [Binding("enter", "", "Next box, then save the PIN")]
+SCROLL = [Binding("up,down", "", "Scroll (pgup / pgdn: a page)")]
+
+
 class HelpScreen(Screen[None]):
     """The key list; escape or ? closes it (q quits the app, as on every screen)."""
 
@@ -63,22 +90,31 @@ class HelpScreen(Screen[None]):
         display = self.app.get_key_display
         picks = [(p.key, f"effort {p.word} = RPE {p.rpe:g}") for p in QUICK_PICKS]
         return [
-            ("Everywhere", key_rows(self.app.BINDINGS, display)),
-            ("Today (cursor in the set table)", key_rows(TodayScreen.BINDINGS, display)),
+            ("Everywhere", key_rows([*self.app.BINDINGS, *EVERYWHERE], display)),
             (
-                "Set form (cursor in a box; Tab / shift+Tab move between boxes)",
-                key_rows([*LogForm.BINDINGS, *NumberField.BINDINGS], display)
+                "Today (cursor in the set table)",
+                key_rows([*TodayScreen.BINDINGS, *SET_TABLE], display),
+            ),
+            (
+                "Set form (cursor in a box)",
+                key_rows([*LogForm.BINDINGS, *FORM, *NumberField.BINDINGS], display)
                 + [(k, f"{w} (in a number box)") for k, w in picks],
             ),
             ("Rest timer", key_rows(TimerScreen.BINDINGS, display)),
-            ("History (h on today's page)", key_rows(HistoryScreen.BINDINGS, display)),
             (
-                "Athlete picker (also the lock screen)",
-                key_rows(AthletePickerScreen.BINDINGS, display),
+                "History (h on today's page)",
+                key_rows([*HistoryScreen.BINDINGS, *HISTORY], display),
             ),
+            (
+                "Athlete picker (also the lock screen; of the keys above only ?, ^t, ^p and q)",
+                key_rows([*PICKER, *AthletePickerScreen.BINDINGS], display),
+            ),
+            ("PIN", key_rows([*PIN, *PinScreen.BINDINGS], display)),
+            ("New athlete, rename", key_rows([*NAME, *NameScreen.BINDINGS], display)),
+            ("New PIN", key_rows([*NEW_PIN, *NewPinScreen.BINDINGS], display)),
             ("Check-in", key_rows(CheckInScreen.BINDINGS, display)),
             ("Yes/no questions", key_rows(ConfirmScreen.BINDINGS, display)),
-            ("Help", key_rows(self.BINDINGS, display)),
+            ("Help", key_rows([*self.BINDINGS, *SCROLL], display)),
         ]
 
     def compose(self) -> ComposeResult:

@@ -328,7 +328,7 @@ class HistoryScreen(Screen[None]):
     .detail { height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,h", "back", "Back"),
+        Binding("escape,h", "back", "Back", tooltip="Back to today (in a date box: leave it)"),
         Binding("left_square_bracket", "step_drill(-1)", "Prev drill", key_display="[", show=False),
         Binding("right_square_bracket", "step_drill(1)", "Next drill", key_display="]", show=False),
         *(
