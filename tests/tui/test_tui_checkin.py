@@ -1,8 +1,13 @@
-"""The check-in modal: one key answers, 10 is one key too, and it can be skipped."""
+"""The check-in modal: one key answers, 10 is one key too, it can be skipped, and an answer
+the database cannot take yet (busy) is kept and saved once it can."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from backtrack.store import Store
+from backtrack.tui.screens import today as today_module
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner
 
@@ -79,3 +84,42 @@ async def test_c_checks_in_again(make_app, store: Store):
         banner = app.screen.query_one(SuggestionBanner)
         assert not banner.has_class("-no-checkin")
     assert store.checkin_on(store.athlete("me"), app.gym.today).pain == 3
+
+
+async def test_a_check_in_the_busy_database_refuses_is_kept_and_saved_later(
+    make_app, store: Store, db_path, monkeypatch
+):
+    monkeypatch.setattr(today_module, "CHECK_IN_RETRY_SECONDS", 0.2)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        app.gym.store.db.conn.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the database
+        answered_at = app.gym.clock.now()
+        await pilot.press("4")
+        await settle(pilot)
+        [error] = [n for n in app._notifications if n.severity == "error"]
+        assert "busy" in error.message and "4/10, is kept" in error.message
+        assert store.checkin_on(store.athlete("me"), app.gym.today) is None
+        await pilot.pause(0.5)  # it is tried again, and fails again, without more notes
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.severity == "error"]) == 1
+        await pilot.press("c")  # asking again says the answer is kept
+        await pilot.pause()
+        assert "Your 4/10 is not saved yet" in str(app.screen.query_one(".kept").render())
+        await pilot.press("s")  # ...and skipping keeps it
+        await pilot.pause()
+        other.execute("ROLLBACK")
+        other.close()
+        deadline = time.monotonic() + 10
+        while store.checkin_on(store.athlete("me"), app.gym.today) is None:
+            assert time.monotonic() < deadline, "the kept check-in was never saved"
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert any("4/10 recorded" in n.message for n in app._notifications)
+        assert app.screen.unsaved_check_in is None
+        assert not app.screen.query_one(SuggestionBanner).has_class("-no-checkin")
+    [checkin] = store.checkins_between(store.athlete("me"), answered_at, answered_at)
+    assert checkin.pain == 4

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from backtrack.clock import Clock, local_date
@@ -115,10 +115,11 @@ class Gym:
         except Exception as exc:  # a bug in the rules must not take the log down with it
             return None, f"no suggestion: {type(exc).__name__}: {exc}"
 
-    def check_in(self, pain: int) -> CheckIn:
-        """Record 'back pain right now'; committed when this returns."""
+    def check_in(self, pain: int, *, at: datetime | None = None) -> CheckIn:
+        """Record 'back pain right now' (as of `at`, when it was answered; default now);
+        committed when this returns."""
         with self._lock:
-            return self.store.check_in(self.athlete, pain)
+            return self.store.check_in(self.athlete, pain, at=at)
 
     def log_set(self, exercise_id: str, draft: SetDraft) -> SetEntry:
         """Log one set of a drill now; committed when this returns."""

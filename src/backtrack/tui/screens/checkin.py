@@ -29,9 +29,20 @@ class CheckInScreen(ModalScreen[int | None]):
         Binding("q", "app.quit", "Quit"),  # a modal hides the app's keys: q must still quit
     ]
 
+    def __init__(self, *, kept: int | None = None) -> None:
+        """`kept` is an earlier answer that could not be saved yet (it is being retried)."""
+        super().__init__()
+        self.kept = kept
+
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-dialog"):
             yield Static("Back pain right now?", classes="title")
+            if self.kept is not None:
+                yield Static(
+                    f"Your {self.kept}/10 is not saved yet (the database was busy) and is "
+                    "tried again; a new answer replaces it, s keeps it.",
+                    classes="hint kept",
+                )
             yield Static(
                 "0 = none, 10 = worst imaginable. Press the number (t = 10).", classes="hint"
             )
@@ -58,5 +69,5 @@ class CheckInScreen(ModalScreen[int | None]):
         self.dismiss(pain)
 
     def action_skip(self) -> None:
-        """Close without a check-in; the suggestions will say it is missing."""
+        """Close without a (new) check-in; the suggestions will say it is missing."""
         self.dismiss(None)

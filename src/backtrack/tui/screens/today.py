@@ -5,7 +5,8 @@ e edits, x deletes, u undoes, a/d accept or decline, left/right or 1-9 pick a dr
 puts the cursor in the form; Enter there commits the set and brings the cursor back.
 
 All database work runs in thread workers, one at a time (see `service.Gym`), and posts a
-message back; a failure is shown and the form keeps what was typed.
+message back; a failure is shown and the form keeps what was typed (a check-in answer that
+could not be saved is kept too, and tried again every CHECK_IN_RETRY_SECONDS).
 
 At start-up the screen may come up before the store is open, drawn from a first look at the
 file (`glance.Glance`): its first frame holds the top bar, the drills with their sets done
@@ -56,11 +57,18 @@ from backtrack.tui.widgets.top_bar import TopBar, day_text
 from backtrack.units import format_load
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from textual.timer import Timer
+
     from backtrack.glance import DrillGlance, Glance
     from backtrack.models import SetEntry
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
+CHECK_IN = "record the check-in"
+# A check-in that could not be saved (database busy) is kept and tried again this often.
+CHECK_IN_RETRY_SECONDS = 10.0
 # The rest of the page is mounted this long after the first look at the latest, should no
 # layout refresh tell that its first frame is on the terminal.
 FIRST_FRAME_LATEST = 0.3
@@ -117,6 +125,9 @@ class TodayScreen(Screen[None]):
         self.form_drill: str | None = None  # the drill the form is filled for
         self.logged: list[int] = []  # sets logged in this run, for undo
         self.asked_check_in = False
+        self.unsaved_check_in: tuple[int, datetime] | None = None  # answered, not saved yet
+        self._check_in_retry: Timer | None = None
+        self._check_in_failing = False  # said so already: the retries fail quietly
 
     def compose(self) -> ComposeResult:
         if self.gym is not None:
@@ -335,6 +346,9 @@ class TodayScreen(Screen[None]):
             action()
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        if message.doing == CHECK_IN:
+            self._check_in_failed(message)
+            return
         self.notify(
             f"Could not {message.doing}: {message.message}",
             title="Not saved" if message.doing != "read today's log" else "Database problem",
@@ -359,15 +373,47 @@ class TodayScreen(Screen[None]):
             return
         from backtrack.tui.screens.checkin import CheckInScreen
 
-        self.app.push_screen(CheckInScreen(), self._checked_in)
+        kept = self.unsaved_check_in[0] if self.unsaved_check_in else None
+        self.app.push_screen(CheckInScreen(kept=kept), self._checked_in)
 
     def _checked_in(self, pain: int | None) -> None:
         if pain is None:
-            self.notify("No check-in today: the suggestions will say it is missing.")
+            if self.unsaved_check_in is None:
+                self.notify("No check-in today: the suggestions will say it is missing.")
             return
-        self._db("record the check-in", lambda: CheckedIn(self.gym.check_in(pain)))
+        self.unsaved_check_in = (pain, self.gym.clock.now())  # a new answer replaces a kept one
+        self._check_in_failing = False
+        self._save_check_in()
+
+    def _save_check_in(self) -> None:
+        """Record the answer kept in `unsaved_check_in`, as of the moment it was given."""
+        if self._check_in_retry is not None:
+            self._check_in_retry.stop()
+            self._check_in_retry = None
+        if self.unsaved_check_in is None:
+            return
+        pain, at = self.unsaved_check_in
+        self._db(CHECK_IN, lambda: CheckedIn(self.gym.check_in(pain, at=at)))
+
+    def _check_in_failed(self, message: StoreFailed) -> None:
+        """The check-in could not be saved: keep the answer, say so, try again later."""
+        if self.unsaved_check_in is None:
+            return
+        if not self._check_in_failing:
+            self.notify(
+                f"Could not record the check-in: {message.message}. Your answer, "
+                f"{self.unsaved_check_in[0]}/10, is kept and saved as soon as the database "
+                f"lets it (tried again every {CHECK_IN_RETRY_SECONDS:g} s).",
+                title="Check-in not saved yet",
+                severity="error",
+                timeout=12,
+            )
+        self._check_in_failing = True
+        self._check_in_retry = self.set_timer(CHECK_IN_RETRY_SECONDS, self._save_check_in)
 
     def on_checked_in(self, message: CheckedIn) -> None:
+        self.unsaved_check_in = None
+        self._check_in_failing = False
         self.notify(f"Back pain {message.checkin.pain}/10 recorded.", title="Checked in")
 
     # -- logging and editing -------------------------------------------------------------
