@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_LINE = re.compile(
     r"^(?P<number>[1-7])\. (?P<name>.+?): (?P<measured>[\d,.]+) (?P<unit>\S+) "
@@ -20,6 +22,7 @@ FIGURE_LINE = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_every_benchmark_produces_its_figure_and_anchor(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--size", "tiny", "--out", str(tmp_path / "out")],

@@ -33,6 +33,7 @@ def committed_notes(db: Path) -> list[str | None]:
         conn.close()
 
 
+@pytest.mark.slow
 async def test_each_set_is_on_disk_before_the_app_acknowledges_it(
     make_app, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ def env_for(db: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "BACKTRACK_DB": str(db), **extra}
 
 
+@pytest.mark.slow
 def test_two_writer_processes_with_500_sets_each_lose_nothing(db_path: Path) -> None:
     """Two processes log 500 sets each through the store at the same time (as two CLIs or
     the TUI and a CLI do); every set each reported is there, numbered without clashes."""
@@ -74,6 +75,7 @@ def test_two_writer_processes_with_500_sets_each_lose_nothing(db_path: Path) -> 
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
 
 
+@pytest.mark.slow
 def test_two_real_log_commands_racing(db_path: Path) -> None:
     """Two terminals each run `backtrack log` 8 times as fast as they can."""
     Store.open(db_path, load_catalog()).close()
