@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,12 @@ DOMAIN = [
     "backtrack.units",
     "backtrack.clock",
     "backtrack.paths",
+    "backtrack.backup",
+    "backtrack.glance",
+    "backtrack.pins",
+    "backtrack.durable",
+    "backtrack.errors",
+    "backtrack.demo",
 ]
 
 
@@ -33,6 +40,14 @@ def test_domain_module_does_not_import_textual(module: str) -> None:
     modules = imported_after(f"import {module}")
     assert module in modules
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+
+
+def test_every_module_outside_the_ui_is_checked() -> None:
+    """A new module beside the domain ones must be added to DOMAIN (or be the CLI/UI)."""
+    package = Path(__file__).resolve().parents[1] / "src" / "backtrack"
+    found = {f"backtrack.{p.stem}" for p in package.glob("*.py")}
+    entry_points = {"backtrack.__init__", "backtrack.__main__", "backtrack.cli"}
+    assert found - entry_points == set(DOMAIN)
 
 
 def test_cli_module_does_not_import_textual() -> None:
