@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
-from backtrack.migrations import known_migration_names
+from backtrack.migrations import known_migration_names, migrations
 from backtrack.store import DatabaseDamaged, InvalidValue, NotFound, Store, StoreError
 
 
@@ -53,6 +54,122 @@ def test_migrations_applied_twice_change_nothing(db_path: Path, catalog: Catalog
     assert schema(db_path) == first
     again = sqlite3.connect(db_path).execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert again == applied == [(name,) for name in known_migration_names()]
+
+
+def snapshot(path: Path) -> dict[str, object]:
+    """Everything a migration could touch: the schema, its version and every table's rows."""
+    conn = sqlite3.connect(path)
+    try:
+        master = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        tables = [name for kind, name, _, _ in master if kind == "table"]
+        return {
+            "master": master,
+            "schema_version": conn.execute("PRAGMA schema_version").fetchone()[0],
+            "rows": {
+                name: conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+                for name in tables
+            },
+        }
+    finally:
+        conn.close()
+
+
+def fill(path: Path, catalog: Catalog) -> None:
+    """Rows in every table: an athlete, sets, a check-in, plans and an override."""
+    store = Store.open(path, catalog)
+    try:
+        me = store.athlete("me")
+        store.check_in(me, 2, at=datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
+        for minute in (0, 3):
+            store.log_set(
+                me,
+                "jefferson-curl",
+                reps=8,
+                load=135,
+                unit="lb",
+                rpe=7,
+                pain=1,
+                note="slow, then fine",
+                at=datetime(2026, 11, 24, 8, minute, tzinfo=UTC),
+            )
+        store.override_plan(me, "jefferson-curl", rom_level=2)
+    finally:
+        store.close()
+
+
+def test_applying_the_migrations_again_to_a_migrated_database_changes_nothing(
+    db_path: Path, catalog: Catalog
+) -> None:
+    """`migrations.apply` itself, run a second time on a migrated database full of rows,
+    leaves the schema (and its version counter) and every row as they were."""
+    fill(db_path, catalog)
+    first = snapshot(db_path)
+    assert first["rows"]["sets"] and first["rows"]["suggestions"] and first["rows"]["checkins"]
+    assert [row[2] for row in first["rows"]["_sqlite_migrations"]] == known_migration_names()
+
+    conn = sqlite3.connect(db_path)
+    try:
+        migrations.apply(Database(conn))
+        migrations.apply(Database(conn))
+        conn.commit()
+    finally:
+        conn.close()
+
+    assert snapshot(db_path) == first
+    reopened = Store.open(db_path, catalog)
+    try:
+        (entry, _) = reopened.session_sets(
+            reopened.athlete("me", create=False), "jefferson-curl", date(2026, 11, 24)
+        )
+        assert (entry.load, entry.unit, entry.note) == (135, "lb", "slow, then fine")
+    finally:
+        reopened.close()
+
+
+def test_upgrading_from_the_first_schema_then_applying_again_changes_nothing(
+    db_path: Path,
+) -> None:
+    """A database stopped at the first migration gets the later ones with its rows kept;
+    applying once more after that is a no-op."""
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    try:
+        db = Database(conn)
+        first_name, *later = known_migration_names()
+        assert later, "there is a later migration to apply"
+        migrations.apply(db, stop_before=later[0])
+        assert [m.name for m in migrations.applied(db)] == [first_name]
+        conn.execute(
+            "INSERT INTO athletes (name, unit, created_at) VALUES ('ana', 'lb', '2026-01-01')"
+        )
+        conn.execute(
+            "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, set_number,"
+            " reps, load, unit, load_kg, rom_level) VALUES (1, 'jefferson-curl',"
+            " '2026-01-01T08:00:00Z', '2026-01-01', 1, 8, 135, 'lb', 61.23496995, 1)"
+        )
+        conn.commit()
+        old_sets = conn.execute("SELECT * FROM sets").fetchall()
+
+        migrations.apply(db)
+        conn.commit()
+        assert [m.name for m in migrations.applied(db)] == known_migration_names()
+        assert conn.execute("SELECT * FROM sets").fetchall() == old_sets
+        assert conn.execute("SELECT name, unit, pin FROM athletes").fetchall() == [
+            ("ana", "lb", None)
+        ]
+    finally:
+        conn.close()
+    upgraded = snapshot(db_path)
+
+    conn = sqlite3.connect(db_path)
+    try:
+        migrations.apply(Database(conn))
+        conn.commit()
+    finally:
+        conn.close()
+    assert snapshot(db_path) == upgraded
 
 
 def test_database_from_a_newer_backtrack_is_refused_untouched(db_path: Path, catalog) -> None:
