@@ -114,3 +114,53 @@ def test_pain_rising_by_the_next_morning_regresses_and_decline_keeps_the_plan(
     ok(run, "decline", DRILL)
     assert plan(run)["rom_level"] == 3, "declining leaves the plan as it was"
     assert audit(db_path) == [("override", "accepted"), ("regress", "declined")]
+
+
+def statuses(db_path: Path) -> list[tuple[str, str]]:
+    """Every rules suggestion of the drill in the audit trail, oldest first: (action, status)."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT action, status FROM suggestions"
+            " WHERE source = 'rules' AND exercise_id = ? ORDER BY id",
+            [DRILL],
+        ).fetchall()
+
+
+@pytest.mark.parametrize("decision", ["accept", "decline"])
+def test_a_newer_suggestion_supersedes_the_pending_one(run, db_path: Path, decision) -> None:
+    """`next` stores its suggestion as pending; a different newer one (from `next`, or the
+    fresh one `accept`/`decline` judge) marks the older one superseded, never decided."""
+    ok(run, "checkin", "--pain", "2", "--at", "2026-11-02T07:30:00Z")
+    log_session(run, "2026-11-02")
+    assert suggestion(run)["action"] == "hold"  # waiting for the next-day check-in
+    assert suggestion(run)["action"] == "hold"
+    assert statuses(db_path) == [("hold", "pending")], "the same suggestion is stored once"
+
+    ok(run, "checkin", "--pain", "2", "--at", "2026-11-03T07:00:00Z")
+    assert suggestion(run)["action"] == "progress_rom"
+    assert statuses(db_path) == [("hold", "superseded"), ("progress_rom", "pending")]
+
+    # A fourth set that hurt at 4/10, logged after `next` printed the progression: the
+    # decision judges the session as it stands now, so the pending progression is stale.
+    ok(
+        run,
+        "log",
+        DRILL,
+        "--reps",
+        "8",
+        "--rpe",
+        "7",
+        "--pain",
+        "4",
+        "--at",
+        "2026-11-02T08:09:00Z",
+    )
+    judged = ok(run, decision, DRILL)
+    assert "Set 4 hurt at 4/10" in judged
+    status = "accepted" if decision == "accept" else "declined"
+    assert statuses(db_path) == [
+        ("hold", "superseded"),
+        ("progress_rom", "superseded"),
+        ("hold", status),
+    ]
+    assert plan(run)["rom_level"] == 1, "the superseded progression was never applied"
