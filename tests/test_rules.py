@@ -825,15 +825,91 @@ def test_at_most_one_plan_variable_changes(args: dict[str, Any]) -> None:
     assert result.reason
 
 
+REGRESS_TRIGGERS = ("pain-above-5", "response-up-2", "missed-range-twice")
+
+
+def above_start(exercise: Exercise, current: Plan) -> bool:
+    """Whether any axis of `current` is above the drill's starting value (room to regress)."""
+    return (
+        current.rom_level > 1
+        or current.load_kg > exercise.start_load_kg + rules.EPSILON_KG
+        or current.sets > exercise.sets
+    )
+
+
+def missed_twice(
+    sets: tuple[SetEntry, ...], current: Plan, reps: tuple[int, int]
+) -> tuple[SetEntry, ...]:
+    """`sets` (not empty) with its first two sets counted toward `current` and below its
+    rep range."""
+    if len(sets) < 2:  # too few sets to miss two: a full session at the plan, same moment
+        sets = session(
+            load=current.load_kg,
+            rom=current.rom_level,
+            day=sets[0].session_date,
+            start=sets[0].performed_at,
+        )
+    short = [
+        entry.model_copy(
+            update={
+                "reps": count,
+                "load": current.load_kg,
+                "load_kg": current.load_kg,
+                "rom_level": current.rom_level,
+            }
+        )
+        for entry, count in zip(sets[:2], reps, strict=True)
+    ]
+    return (*short, *sets[2:])
+
+
 @SETTINGS
-@given(inputs(), st.integers(6, 10))
-def test_pain_above_5_always_beats_progress(args: dict[str, Any], pain: int) -> None:
-    sets = args["session"] or session()
-    hurt = (sets[0].model_copy(update={"pain": pain}), *sets[1:])
-    result = call(args, session=hurt, last_judged=None)
-    assert result.action in ("regress", "hold")
-    if result.action == "hold":
+@given(
+    inputs(),
+    st.sampled_from(REGRESS_TRIGGERS),
+    st.integers(6, 10),
+    st.integers(0, 8),
+    st.integers(2, 10),
+    st.tuples(st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.integers(0, 5), st.integers(0, 5)),
+)
+def test_a_regress_trigger_always_wins_over_progress(
+    args: dict[str, Any],
+    trigger: str,
+    pain: int,
+    baseline: int,
+    rise: int,
+    missed_now: tuple[int, int],
+    missed_before: tuple[int, int],
+) -> None:
+    """Each of the three regress triggers, added to any input, gives a regress (or, with
+    every axis at its start, the hold that sends the lifter to their clinician)."""
+    current: Plan = args["plan"]
+    sets = args["session"] or session(load=current.load_kg, rom=current.rom_level)
+    overrides: dict[str, Any] = {"last_judged": None}
+    if trigger == "pain-above-5":
+        overrides["session"] = (sets[0].model_copy(update={"pain": pain}), *sets[1:])
+    elif trigger == "response-up-2":
+        overrides["session"] = sets
+        overrides["checkins"] = (
+            checkin(sets[0].performed_at - timedelta(hours=1), baseline),
+            checkin(NEXT_MORNING, min(baseline + rise, 10)),
+        )
+    else:
+        before = args["previous"] or previous(load=current.load_kg, rom=current.rom_level)
+        overrides["session"] = missed_twice(sets, current, missed_now)
+        overrides["previous"] = missed_twice(before, current, missed_before)
+    result = call(args, **overrides)
+    exercise: Exercise = args["exercise"]
+    if above_start(exercise, current):
+        assert result.action == "regress", result.reason
+        (axis,) = changed(current, result.plan)
+        assert getattr(result.plan, axis) < getattr(current, axis), "a regress steps down"
+    else:
+        assert result.action == "hold", result.reason
+        assert result.plan == current
         assert result.reason.endswith("stop this drill and contact your clinician")
+    assert result.session_date == D0
 
 
 @SETTINGS
@@ -868,14 +944,49 @@ def test_deterministic_and_order_free(args: dict[str, Any], rnd: Any) -> None:
 
 
 @SETTINGS
-@given(inputs())
-def test_one_session_never_moves_the_plan_twice(args: dict[str, Any]) -> None:
-    if not args["session"]:
-        args = {**args, "session": session()}
-    result = call(args, last_judged=D0)
-    assert result.action == "hold"
-    assert result.plan == args["plan"]
-    assert result.session_date is None
+@given(inputs(), st.booleans())
+def test_one_session_never_moves_the_plan_twice(args: dict[str, Any], accept: bool) -> None:
+    """Accept (or decline) the suggestion for S, then ask again on the same log: a hold at
+    the plan as it now is, telling the lifter to log their next session; a newer session
+    is judged again."""
+    current: Plan = args["plan"]
+    sets = args["session"] or session(load=current.load_kg, rom=current.rom_level)
+    args = {**args, "session": sets, "last_judged": None}
+    first = call(args)
+    assert first.session_date == D0, "a suggestion on a logged session judges it"
+
+    if accept:  # what `accept` records: the plan changes and the change joins the history
+        after = first.plan
+        decided = PlanChange(
+            at=T0 + timedelta(days=1),
+            kind=first.action,
+            before=current,
+            after=after,
+            session_date=D0,
+        )
+        history = (*args["changes"], decided)
+    else:
+        after, history = current, args["changes"]
+    again = call(args, plan=after, changes=history, last_judged=D0)
+    assert again.action == "hold"
+    assert again.plan == after
+    assert again.session_date is None, "the hold judges nothing"
+    assert again.reason.startswith(
+        "Your session on 2026-11-20 has already been judged: log your next session at this "
+        f"plan ({after.sets} x 6-8 at "
+    )
+    assert f", ROM level {after.rom_level}" in again.reason and again.reason.endswith(")")
+
+    later = D0 + timedelta(days=3)
+    newer = session(
+        load=after.load_kg, rom=after.rom_level, day=later, start=T0 + timedelta(days=3)
+    )
+    assert (
+        call(
+            args, plan=after, changes=history, last_judged=D0, session=newer, previous=sets
+        ).session_date
+        == later
+    ), "a newer session is judged"
 
 
 # -- purity -------------------------------------------------------------------------------
