@@ -5,6 +5,10 @@ last set logged (as the app's `u` key does), checks in, accepts suggestions, rou
 log through export and import, moves the clock and reopens the database, in any order.
 After every step, what a separate read-only connection finds on disk (so only committed
 data counts) must equal the model: every set field by field, every check-in, every plan.
+
+The model's plans start from the catalog and move only by the suggestion that the pure
+rules give on the model's own sets, check-ins and decisions: a `next`, `accept` or
+`decline` that judged anything else (a wrong session, window, history or plan) fails.
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from backtrack import progression
+from backtrack import progression, rules
 from backtrack.catalog import load_catalog
 from backtrack.clock import FixedClock
 from backtrack.export import export_to_file, import_file
+from backtrack.models import CheckIn, Plan, PlanChange, SetEntry, Suggestion
 from backtrack.store import Store, iso_utc
 
 CATALOG = load_catalog()
@@ -50,6 +56,8 @@ def clean_note(note: str | None) -> str | None:
     return note if note and note.strip() else None
 
 
+# How a session in the app went: (RPE, pain) of its sets.
+EFFORTS = {"easy": (6.0, 1), "hard": (8.0, 2), "sore": (7.0, 4), "flare": (7.0, 7)}
 NOTES = st.one_of(st.none(), st.sampled_from(["", "  ", "ok", "tight, then fine", '💪 "x"\n2']))
 
 
@@ -66,7 +74,10 @@ class StoreMachine(RuleBasedStateMachine):
         self.sets: dict[int, ModelSet] = {}
         self.logged: list[int] = []  # this run's sets, newest last (what undo takes back)
         self.checkins: list[tuple[str, str, int]] = []
-        self.plans = {p.exercise_id: p for p in self.store.plans(self.me)}
+        # Plans start from the catalog and change only as the model's own rules say.
+        self.plans: dict[str, Plan] = {e.id: e.starting_plan() for e in CATALOG}
+        self.changes: dict[str, list[PlanChange]] = {drill: [] for drill in DRILLS}
+        self.judged: dict[str, date] = {}  # the newest session each drill had judged
         self.exports = 0
 
     def teardown(self) -> None:
@@ -155,14 +166,57 @@ class StoreMachine(RuleBasedStateMachine):
         self.store.check_in(self.me, pain)
         self.checkins.append((iso_utc(now), now.astimezone().date().isoformat(), pain))
 
-    @rule(drill=st.sampled_from(DRILLS), accept=st.booleans())
-    def decide(self, drill, accept) -> None:
+    @rule(
+        drill=st.sampled_from(DRILLS[:2]),  # two drills, so sessions of one follow each other
+        days_later=st.integers(1, 4),
+        pain_now=st.sampled_from([2, 2, 2, 2, 3, 9]),  # mostly steady: progressions happen
+        accept=st.sampled_from([True, True, False]),
+        effort=st.sampled_from(["easy", "easy", *EFFORTS]),
+    )
+    def session_in_the_app(self, drill, days_later, pain_now, accept, effort) -> None:
+        """A session as the app runs it, `days_later` days on: 'back pain right now' (the
+        last session's response, this one's baseline), accept or decline the suggestion
+        shown, then the plan's sets at the top of its rep range, easy or not, so the rules
+        have progressions and regressions to suggest."""
+        self.clock.advance(days=days_later)
+        self.check_in(pain_now)
+        self.decide(drill, accept, ask_first=True)
+        rpe, pain = EFFORTS[effort]
+        for _ in range(self.plans[drill].sets):
+            self.log(drill, self.plans[drill].reps_max, None, None, rpe, pain, None)
+
+    @rule(drill=st.sampled_from(DRILLS), accept=st.booleans(), ask_first=st.booleans())
+    def decide(self, drill, accept, ask_first) -> None:
+        """Accept or decline (after `next`, or not): the suggestion is the one the rules
+        give on the model's own log, and only an accepted one moves the model's plan."""
+        before = self.plans[drill]
+        expected = self.expected_suggestion(drill)
+        if ask_first:
+            shown = progression.next_suggestion(self.store, self.me, drill)
+            assert shown == expected, "`next` judged something else than the log holds"
         decision = progression.decide(self.store, self.me, drill, accept=accept)
-        assert decision.before == self.plans[drill], "the plan in the database drifted"
+        assert decision.before == before, "the plan in the database drifted"
+        assert decision.suggestion == expected, "the decision judged something else"
         if accept:
-            self.plans[drill] = decision.plan
+            after = expected.plan
+            moved = changed(before, after)
+            assert len(moved) == (0 if expected.action == "hold" else 1), (expected, moved)
+            if expected.action in STEPPED:
+                assert moved == {STEPPED[expected.action]}, (expected, moved)
+            for name in moved:  # a progression steps up, a regress steps down
+                up = getattr(after, name) > getattr(before, name)
+                assert up == (expected.action != "regress"), (expected, name)
+            assert within_start_and_cap(drill, after), after
+            assert decision.plan == after
+            self.plans[drill] = after
+            self.changes[drill].append(
+                PlanChange(at=self.clock.now(), kind=expected.action, before=before, after=after)
+            )
         else:
-            assert decision.plan == self.plans[drill], "declining changed the plan"
+            assert decision.plan == before, "declining changed the plan"
+        if expected.session_date is not None:
+            day = expected.session_date
+            self.judged[drill] = max(day, self.judged.get(drill, day))
 
     @rule(hours=st.integers(1, 60))
     def time_passes(self, hours) -> None:
@@ -192,6 +246,47 @@ class StoreMachine(RuleBasedStateMachine):
             self.sets.values(), key=order
         )
 
+    # -- what the rules should say, from the model alone ----------------------------------
+
+    def expected_suggestion(self, drill: str) -> Suggestion:
+        """`rules.suggest` on the model's sets, check-ins, plan and decisions (not the store's)."""
+        days = sorted({s.session_date for s in self.sets.values() if s.exercise_id == drill})
+        session = self.model_session(drill, days[-1]) if days else []
+        previous = self.model_session(drill, days[-2]) if len(days) > 1 else []
+        checkins = [
+            CheckIn(id=number, at=at, local_date=date.fromisoformat(day), pain=pain)
+            for number, (at, day, pain) in enumerate(self.checkins, start=1)
+        ]
+        return rules.suggest(
+            CATALOG.get(drill),
+            self.plans[drill],
+            session,
+            previous,
+            checkins,
+            self.changes[drill],
+            self.judged.get(drill),
+            unit="kg",
+        )
+
+    def model_session(self, drill: str, day: str) -> list[SetEntry]:
+        return [
+            SetEntry(
+                exercise_id=s.exercise_id,
+                performed_at=s.performed_at,
+                session_date=s.session_date,
+                set_number=s.set_number,
+                reps=s.reps,
+                load=s.load,
+                unit=s.unit,
+                load_kg=s.load,  # every set of this machine is entered in kg
+                rom_level=s.rom_level,
+                rpe=s.rpe,
+                pain=s.pain,
+            )
+            for s in self.sets.values()
+            if (s.exercise_id, s.session_date) == (drill, day)
+        ]
+
     # -- the comparison ----------------------------------------------------------------
 
     @invariant()
@@ -206,6 +301,28 @@ class StoreMachine(RuleBasedStateMachine):
             conn.close()
         assert checkins == self.checkins
         assert {p.exercise_id: p for p in self.store.plans(self.me)} == self.plans
+
+
+STEPPED = {"progress_rom": "rom_level", "progress_load": "load_kg", "progress_volume": "sets"}
+
+
+def changed(before: Plan, after: Plan) -> set[str]:
+    """The plan variables that differ between two plans."""
+    return {
+        name
+        for name in ("sets", "reps_min", "reps_max", "load_kg", "rom_level", "active")
+        if getattr(before, name) != getattr(after, name)
+    }
+
+
+def within_start_and_cap(drill: str, plan: Plan) -> bool:
+    """Whether every axis of `plan` is between the drill's starting value and its cap."""
+    exercise = CATALOG.get(drill)
+    return (
+        1 <= plan.rom_level <= exercise.max_rom_level
+        and exercise.start_load_kg <= plan.load_kg <= exercise.max_load_kg
+        and exercise.sets <= plan.sets <= exercise.max_sets
+    )
 
 
 def order(s: ModelSet) -> tuple:
@@ -235,7 +352,7 @@ StoreMachine.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-test_store_equals_its_model = StoreMachine.TestCase
+test_store_equals_its_model = pytest.mark.slow(StoreMachine.TestCase)
 
 
 def test_the_model_notices_a_lost_set() -> None:
