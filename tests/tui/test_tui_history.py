@@ -16,7 +16,7 @@ from backtrack.clock import FixedClock
 from backtrack.export import HEADER
 from backtrack.store import Store
 from backtrack.tui.app import BacktrackApp, create_app
-from backtrack.tui.screens.history import Chart, HistoryScreen, ViewTabs
+from backtrack.tui.screens.history import ACTION_WORDS, Chart, HistoryScreen, ViewTabs
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.units import format_load
 
@@ -93,7 +93,12 @@ async def test_one_row_per_session_newest_first_with_the_days_suggestion(
     finally:
         store.close()
     async with demo_app.run_test(size=(100, 30)) as pilot:
-        screen = await open_history(pilot)
+        await start(pilot)
+        on_today = pilot.app.screen.drill.suggestion  # the Jefferson curl's, as Today shows it
+        assert on_today.session_date == date(2026, 11, 23) and expected[0].status is None
+        await pilot.press("h")
+        await settle(pilot)
+        screen = pilot.app.screen
         table = screen.query_one("#sessions", DataTable)
         dates = column(table, 0)
         assert dates == [s.day.isoformat() for s in expected]
@@ -103,10 +108,25 @@ async def test_one_row_per_session_newest_first_with_the_days_suggestion(
         assert newest[1].startswith("3 × ")
         assert newest[2] == format_load(expected[0].load_kg, "kg")
         assert newest[3].startswith(f"{expected[0].rom_level} ")
-        assert newest[6] == "" and newest[7] == ""  # the newest session awaits a decision
+        # the newest session awaits a decision: the suggestion Today shows, marked pending
+        assert newest[6] == ACTION_WORDS[on_today.action] and newest[7] == "… pending"
+        detail = str(screen.query_one("#session-detail", Static).render())
+        assert detail == f"2026-11-23: {newest[6]}, not decided yet — {on_today.reason}"
+        assert cells(table, 1)[7] == "✓ taken"  # the older ones as decided
         # the pain flare: the session that hurt (pain 6) was regressed, and that was taken
         flare = next(cells(table, r) for r in range(table.row_count) if cells(table, r)[5] == "6")
         assert flare[6] == "↓ regress" and flare[7] == "✓ taken"
+
+
+async def test_a_decided_suggestion_replaces_the_pending_one(demo_app: BacktrackApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await start(pilot)
+        await pilot.press("d")  # decline today's suggestion for the Jefferson curl
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        newest = cells(pilot.app.screen.query_one("#sessions", DataTable), 0)
+        assert newest[0] == "2026-11-23" and newest[7] == "✗ declined"
 
 
 async def test_loads_show_in_the_athletes_unit(
@@ -160,6 +180,35 @@ async def test_plan_timeline_shows_declines_overrides_and_reasons(demo_app: Back
         rows = [cells(timeline, r) for r in range(timeline.row_count)]
         override = next(r for r in rows if r[2] == "clinician")
         assert "→ 2.5 kg" in override[1]
+
+
+async def test_the_timeline_shows_accepted_holds_until_o_hides_them(
+    demo_app: BacktrackApp, demo_db: Path, catalog: Catalog
+) -> None:
+    store = read_store(demo_db, catalog)
+    try:
+        demo = store.athlete("demo", create=False)
+        every = store.plan_timeline(demo, CURL, since=date(2026, 5, 27), until=date(2026, 11, 25))
+    finally:
+        store.close()
+    holds = [e for e in every if e.action == "hold" and e.status == "accepted"]
+    assert holds and len(holds) < len(every)
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        timeline = screen.query_one("#timeline", DataTable)
+        rows = [cells(timeline, r) for r in range(timeline.row_count)]
+        assert len(rows) == len(every)  # every accepted or declined suggestion, holds too
+        assert sum(r[1] == "hold" and r[2] == "✓ taken" for r in rows) == len(holds)
+        await pilot.press("o")
+        await settle(pilot)
+        rows = [cells(timeline, r) for r in range(timeline.row_count)]
+        assert len(rows) == len(every) - len(holds) and "hold" not in [r[1] for r in rows]
+        assert any("holds hidden" in n.message for n in pilot.app._notifications)
+        await pilot.press("o")
+        await settle(pilot)
+        assert timeline.row_count == len(every)
 
 
 async def test_clicking_a_views_name_shows_it(demo_app: BacktrackApp) -> None:

@@ -74,6 +74,19 @@ class TodayView:
         return next((d for d in self.drills if d.exercise.id == exercise_id), None)
 
 
+def suggestion_now(
+    store: Store, athlete: Athlete, exercise_id: str
+) -> tuple[Suggestion | None, str]:
+    """What the rules suggest for a drill right now (`progression.current_suggestion`, as
+    Today shows it), or None and why not: a bug in the rules must not take a screen down."""
+    from backtrack import progression
+
+    try:
+        return progression.current_suggestion(store, athlete, exercise_id), ""
+    except Exception as exc:
+        return None, f"no suggestion: {type(exc).__name__}: {exc}"
+
+
 class Gym:
     """One athlete's log as the app uses it; every method is safe to call from a worker."""
 
@@ -108,12 +121,7 @@ class Gym:
             return TodayView(self.athlete, day, checkin, tuple(drills))
 
     def _suggestion(self, exercise_id: str) -> tuple[Suggestion | None, str]:
-        from backtrack import progression
-
-        try:
-            return progression.current_suggestion(self.store, self.athlete, exercise_id), ""
-        except Exception as exc:  # a bug in the rules must not take the log down with it
-            return None, f"no suggestion: {type(exc).__name__}: {exc}"
+        return suggestion_now(self.store, self.athlete, exercise_id)
 
     def check_in(self, pain: int, *, at: datetime | None = None) -> CheckIn:
         """Record 'back pain right now' (as of `at`, when it was answered; default now);

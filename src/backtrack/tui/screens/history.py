@@ -3,8 +3,9 @@
 For the drill on show and a date range (the last 26 weeks until changed): charts of load,
 ROM and pain with their dates, one row per session newest first (date, sets x reps, load in
 the athlete's unit, ROM, hardest RPE, highest pain, the suggestion of that day and whether
-it was taken), and the plan timeline (progressions, regressions, declined suggestions and
-clinician overrides, each with its reason).
+it was taken; for the newest session, not decided yet, the rules' current suggestion as
+Today shows it, marked pending), and the plan timeline (progressions, holds, regressions,
+declined suggestions and clinician overrides, each with its reason).
 
 Everything is aggregated in SQL on the desk's own connection in a thread worker, and only
 what is shown is read: a page of sessions (m reads an older page too), the chart squeezed
@@ -15,14 +16,15 @@ Opening must be quick whatever the log's size (issue 7: ten years as fast as ten
 under 100 ms), so: the first read starts when the screen is made and is drawn before the
 first frame (one layout, one paint); the charts, tabs and dates are one widget each; the
 plan timeline's table and the date fields are built the first time they are used; and the
-tables draw their plain-text cells directly (`TextTable`).
+tables draw their plain-text cells directly (`TextTable`). The current suggestion (the rules
+read the drill's whole plan log) is read after the rows are drawn.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -45,9 +47,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
 
 from backtrack.clock import local_date
-from backtrack.models import Athlete, Exercise, Plan
+from backtrack.models import Athlete, Exercise, Plan, Suggestion
 from backtrack.store import ChartPoint, SessionSummary, Store, StoreError, TimelineEntry
 from backtrack.tui.desk import Desk
+from backtrack.tui.service import suggestion_now
 from backtrack.tui.widgets.text_table import TextTable, cell
 from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.units import format_load, format_number, from_kg
@@ -71,7 +74,7 @@ ACTION_WORDS = {
     "override": "override",
 }
 DATE_INPUT = {"restrict": r"[0-9-]*", "max_length": 10, "compact": True}
-STATUS_WORDS = {"accepted": "✓ taken", "declined": "✗ declined", "pending": "… open"}
+STATUS_WORDS = {"accepted": "✓ taken", "declined": "✗ declined", "pending": "… pending"}
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def load_history(
     since: date | None,
     until: date | None,
     limit: int = PAGE,
-    holds: bool = False,
+    holds: bool = True,
 ) -> HistoryView:
     """Read the history screen's data for one drill and range (bounded, whatever the log's
     size: `limit` sessions, CHART_POINTS chart points, TIMELINE_LIMIT timeline entries)."""
@@ -121,6 +124,27 @@ def load_history(
             athlete, exercise_id, since=since, until=until, limit=TIMELINE_LIMIT, holds=holds
         ),
     )
+
+
+def with_current(
+    sessions: list[SessionSummary], suggestion: Suggestion | None
+) -> list[SessionSummary]:
+    """`sessions` with the rules' current suggestion (as Today shows it) on the session it
+    judges, when nobody has accepted or declined one there: its status is 'pending'."""
+    if suggestion is None or suggestion.session_date is None:
+        return sessions
+    return [
+        replace(s, action=suggestion.action, status="pending", reason=suggestion.reason)
+        if s.day == suggestion.session_date and s.status in (None, "pending")
+        else s
+        for s in sessions
+    ]
+
+
+def undecided(view: HistoryView) -> bool:
+    """Whether the newest session listed has no decided suggestion (the rules' current one
+    may judge it)."""
+    return bool(view.sessions) and view.sessions[0].status in (None, "pending")
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -338,7 +362,9 @@ class HistoryScreen(Screen[None]):
         Binding("f", "filter", "Dates", tooltip="Type the from/to dates (Enter applies)"),
         Binding("a", "all_dates", "All dates"),
         Binding("v", "switch_view", "Timeline", tooltip="Switch sessions / plan timeline"),
-        Binding("o", "toggle_holds", "Holds", show=False, tooltip="Show/hide accepted holds"),
+        Binding(
+            "o", "toggle_holds", "Holds", show=False, tooltip="Hide/show accepted holds (timeline)"
+        ),
         Binding("m", "more", "Older"),
         Binding("x", "export", "Export CSV"),
     ]
@@ -386,7 +412,7 @@ class HistoryScreen(Screen[None]):
         self.since: date | None = self.today - timedelta(weeks=DEFAULT_WEEKS)
         self.until: date | None = self.today
         self.limit = PAGE
-        self.holds = False
+        self.holds = True  # every accepted or declined suggestion; o hides accepted holds
         self.view: HistoryView | None = None
         self._generation = 0
         self._first_read = threading.Event()
@@ -470,6 +496,11 @@ class HistoryScreen(Screen[None]):
                 self._first_view = view
                 self._first_read.set()
             self.post_message(self.Loaded(view, generation))
+            if undecided(view):  # after the rows are up: the rules read the drill's plan log
+                suggestion, _ = self.desk.run(lambda store: suggestion_now(store, *args))
+                sessions = with_current(view.sessions, suggestion)
+                if sessions != view.sessions:
+                    self.post_message(self.Loaded(replace(view, sessions=sessions), generation))
 
         self.run_worker(job, thread=True, group="history-read", exit_on_error=False)
 
@@ -551,9 +582,10 @@ class HistoryScreen(Screen[None]):
         for index, entry in enumerate(view.timeline):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
+            change = change_text(view.exercise, entry.before, entry.after, view.athlete.unit)
             table.add_row(
                 day.isoformat(),
-                change_text(view.exercise, entry.before, entry.after, view.athlete.unit),
+                "hold" if change == "no change" else change,
                 _status_cell(decision) if decision != "clinician" else "clinician",
                 short(entry.reason, REASON_WIDTH),
                 key=str(index),
@@ -572,6 +604,9 @@ class HistoryScreen(Screen[None]):
             detail.update(f"{row.day}: no suggestion judged this session yet.")
             return
         action = ACTION_WORDS.get(row.action or "", row.action or "")
+        if row.status == "pending":
+            detail.update(f"{row.day}: {action}, not decided yet — {row.reason}")
+            return
         taken = STATUS_WORDS.get(row.status or "", row.status or "")
         detail.update(f"{row.day}: {action} ({taken}) — {row.reason}")
 
@@ -667,8 +702,10 @@ class HistoryScreen(Screen[None]):
         self._focus_view()
 
     def action_toggle_holds(self) -> None:
-        """Show or hide accepted holds in the timeline."""
+        """Hide or show again the accepted holds in the timeline (shown at first)."""
         self.holds = not self.holds
+        shown = "shown" if self.holds else "hidden (o shows them again)"
+        self.notify(f"Accepted holds {shown} in the plan timeline.", timeout=4)
         self.reload()
 
     def action_more(self) -> None:
