@@ -4,7 +4,7 @@ session rows, charts and plan timeline, the date filter, and the CSV export key.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -159,6 +159,36 @@ async def test_charts_tell_the_twelve_weeks(demo_app: BacktrackApp) -> None:
             assert screen.query_one(chart_id).border_subtitle == "02 Sep → 23 Nov 2026"
         words = str(screen.query_one("#range-text", Static).render())
         assert words.startswith("36 sessions, 2 Sep 2026 → 23 Nov 2026")
+
+
+def chart_lines(chart: Chart) -> list[str]:
+    """The chart's bars as drawn, line by line (its content, inside border and padding)."""
+    return [chart.render_line(y).text for y in range(Chart.LINES)]
+
+
+async def test_a_session_without_pain_is_a_gap_in_the_pain_chart_not_a_zero(
+    make_app, store: Store, clock: FixedClock
+) -> None:
+    me = store.athlete("me")
+    for days_ago, pains in ((7, (3, 2)), (5, (None, None)), (3, (4, None))):
+        at = clock.now() - timedelta(days=days_ago)
+        for pain in pains:
+            store.log_set(me, CURL, reps=8, rpe=7, pain=pain, at=at)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        pain = screen.query_one("#chart-pain", Chart)
+        assert pain.values == [3, None, 4]  # the highest pain of each session, if any
+        assert pain.numbers == "low 3 · high 4 · last 4/10"
+        bars = chart_lines(pain)  # a third of the width each (give or take a column)
+        third = len(bars[0]) // 3
+        first, middle, last = slice(0, third - 2), slice(third + 2, 2 * third - 2), slice(-3, None)
+        assert all(set(line[middle]) == {" "} for line in bars)  # blank: not a ▁ for 0
+        assert set(bars[-1][first]) == {"▁"} and set(bars[-1][last]) == {"█"}
+        load = chart_lines(screen.query_one("#chart-load", Chart))
+        assert " " not in load[-1][middle]  # the session itself is there (at 0 kg: ▁)
+        detail = [cells(screen.query_one("#sessions", DataTable), r)[5] for r in range(3)]
+        assert detail == ["4", "–", "3"]
 
 
 async def test_plan_timeline_shows_declines_overrides_and_reasons(demo_app: BacktrackApp) -> None:

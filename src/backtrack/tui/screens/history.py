@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import Group
+from rich.color import Color as RichColor
+from rich.console import Console, ConsoleOptions, Group
+from rich.console import RenderResult as RichRenderResult
 from rich.segment import Segment, Segments
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -41,7 +45,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.renderables.bar import Bar
-from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
@@ -218,6 +221,87 @@ def free_path(folder: Path, name: str) -> Path:
 # -- widgets -------------------------------------------------------------------------------
 
 
+class GapSparkline:
+    """Textual's sparkline (the same buckets, bars and colours) over values that may be
+    missing: a column whose points all have no value (None, e.g. no pain recorded) stays
+    blank, where a 0 would look like the lowest value."""
+
+    BARS = "▁▂▃▄▅▆▇█"
+
+    def __init__(
+        self,
+        values: Sequence[float | None],
+        *,
+        width: int,
+        height: int,
+        min_color: RichColor,
+        max_color: RichColor,
+    ) -> None:
+        self.values = values
+        self.width = width
+        self.height = height
+        self.min_color = min_color
+        self.max_color = max_color
+
+    @staticmethod
+    def _buckets(values: Sequence[float | None], count: int) -> list[Sequence[float | None]]:
+        """`values` cut into `count` runs, as Textual's sparkline cuts them (empty ones
+        dropped)."""
+        step = Fraction(len(values), count)
+        runs = (values[int(step * n) : int(step * (n + 1))] for n in range(count))
+        return [run for run in runs if run]
+
+    def _blend(self, ratio: float) -> RichStyle:
+        low, high = self.min_color.triplet, self.max_color.triplet
+        if low is None or high is None:
+            return RichStyle.from_color(self.max_color)
+        return RichStyle.from_color(
+            RichColor.from_rgb(*(a + (b - a) * ratio for a, b in zip(low, high, strict=True)))
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
+        width, height = self.width, self.height
+        known = [v for v in self.values if v is not None]
+        if not self.values:  # no points: a floor line, as Textual draws it
+            yield from [Segment.line()] * (height - 1)
+            yield Segment("▁" * width, RichStyle.from_color(self.min_color))
+            return
+        if len(self.values) == 1:  # one point fills the width, as in Textual's
+            bar = "█" * width if known else " " * width
+            for line in range(height):
+                yield Segment(bar, RichStyle.from_color(self.max_color))
+                if line < height - 1:
+                    yield Segment.line()
+            return
+        low, high = (min(known), max(known)) if known else (0.0, 0.0)
+        extent = high - low or 1
+        levels = len(self.BARS) * height - 1
+        summaries = [
+            max((v for v in run if v is not None), default=None)
+            for run in self._buckets(self.values, width)
+        ]
+        step = len(summaries) / width
+        for line in reversed(range(height)):
+            floor, ceiling = line * len(self.BARS), (line + 1) * len(self.BARS)
+            at = 0.0  # added up step by step, as Textual does (the same columns, to the bit)
+            for _ in range(width):
+                value = summaries[int(at)]
+                at += step
+                if value is None:
+                    yield Segment(" ")
+                    continue
+                ratio = (value - low) / extent
+                level = int(ratio * levels)
+                if level < floor:
+                    yield Segment(" ")
+                elif level >= ceiling:
+                    yield Segment("█", self._blend(ratio))
+                else:
+                    yield Segment(self.BARS[level % len(self.BARS)], self._blend(ratio))
+            if line > 0:
+                yield Segment.line()
+
+
 class Chart(Widget):
     """A titled sparkline with its lowest, highest and latest value and its date range.
 
@@ -241,31 +325,35 @@ class Chart(Widget):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = title
-        self.values: list[float] = []
+        self.values: list[float | None] = []
         self.numbers = ""
 
-    def show(self, values: list[float], unit: str, span: tuple[date, date] | None) -> None:
-        """Draw `values` (oldest first) with their numbers and dates."""
+    def show(self, values: list[float | None], unit: str, span: tuple[date, date] | None) -> None:
+        """Draw `values` (oldest first; None where nothing was recorded, left blank) with
+        their numbers and dates."""
         self.values = values
+        known = [v for v in values if v is not None]
+        self.border_subtitle = ""
         if not values:
             self.numbers = "no sessions in this range"
-            self.border_subtitle = ""
+        elif not known:
+            self.numbers = "none recorded in this range"
         else:
-            low, high, last = min(values), max(values), values[-1]
+            low, high, last = min(known), max(known), values[-1]
             self.numbers = (
                 f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
-                f"last {format_number(last, 2)}{unit}"
+                f"last {'–' if last is None else format_number(last, 2)}{unit}"
             )
-            if span is not None:
-                first, end = span
-                self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
+        if values and span is not None:
+            first, end = span
+            self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
         self.refresh()
 
     def render(self) -> RenderResult:
         _, base = self.background_colors
         low = base + self.get_component_styles("chart--min").color
         high = base + self.get_component_styles("chart--max").color
-        line = SparklineRenderable(
+        line = GapSparkline(
             self.values,
             width=self.content_size.width,
             height=self.LINES,
@@ -543,8 +631,8 @@ class HistoryScreen(Screen[None]):
         self.query_one("#chart-rom", Chart).show(
             [float(p.rom_level) for p in view.chart], f" of {view.exercise.max_rom_level}", span
         )
-        self.query_one("#chart-pain", Chart).show(
-            [float(p.pain or 0) for p in view.chart], "/10", span
+        self.query_one("#chart-pain", Chart).show(  # a set without pain is no pain 0
+            [None if p.pain is None else float(p.pain) for p in view.chart], "/10", span
         )
         self._fill_sessions(view)
         if self._timeline_table() is not None:
