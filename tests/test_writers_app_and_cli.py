@@ -99,7 +99,7 @@ async def test_app_cli_and_a_writer_at_once_lose_no_set(make_app, db_path: Path)
     app_ids = [r[0] for r in rows if r[5] and r[5].startswith("app")]
     cli_ids = [r[0] for r in rows if r[5] and r[5].startswith("cli")]
     for others in (app_ids, cli_ids):  # each really wrote while the writer did
-        assert min(written) < min(others) < max(written)
+        assert min(others) < max(written) and min(written) < max(others)
     assert len(rows) >= APP_SETS + CLI_SETS + len(written)
     by_session: dict[tuple[int, str, str], list[int]] = {}
     for _, athlete, drill, day, number, _ in rows:
