@@ -27,7 +27,7 @@ from backtrack.tui.screens.help import HelpScreen
 from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
-from backtrack.tui.widgets.drill_list import DrillCard
+from backtrack.tui.widgets.drill_list import DrillCard, next_marker
 from backtrack.tui.widgets.log_form import LogForm
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.top_bar import TopBar
@@ -105,6 +105,30 @@ async def test_todays_drills_are_drawn_before_the_store_opens(
         assert app.gym is not None and app.gym.athlete.name == "demo"
         assert screen.view is not None and screen.query_one(SetTable) and screen.query_one(LogForm)
         assert drill_names(app) == [catalog.get(e).name for e in active]
+
+
+async def test_the_first_look_shows_each_drills_plan_and_the_suggestions_follow(
+    checked_in: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock, held
+) -> None:
+    """The cards' plan lines come from the first look (no store, no rules yet: 'next …');
+    the rules' markers come with the store, the plan lines as they were."""
+    app = build(checked_in, catalog, clock, timer_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.first_frame_shown, "the first frame")
+        assert app.gym is None
+        first = [str(card.render()).splitlines() for card in screen.query(DrillCard)]
+        assert len(first) == 4 and all(len(card) == 4 for card in first)
+        assert [card[3] for card in first] == ["  next …"] * len(first)
+        assert all(card[1].startswith("  3×6-8 · ") for card in first)
+        held.set()
+        await settle(pilot)
+        loaded = [str(card.render()).splitlines() for card in screen.query(DrillCard)]
+        assert [card[1] for card in loaded] == [card[1] for card in first]
+        assert [card[3] for card in loaded] == [
+            f"  next {next_marker(drill)[0]}" for drill in screen.view.drills
+        ]
+        assert "  next …" not in [card[3] for card in loaded]
 
 
 async def test_keys_pressed_before_the_store_opens_run_once_today_is_shown(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,15 @@ from backtrack.clock import FixedClock
 from backtrack.export import HEADER
 from backtrack.store import Store
 from backtrack.tui.app import BacktrackApp, create_app
-from backtrack.tui.screens.history import ACTION_WORDS, Chart, HistoryScreen, ViewTabs
+from backtrack.tui.screens.history import (
+    ACTION_WORDS,
+    ROM_MIN_WIDTH,
+    Chart,
+    HistoryScreen,
+    ViewTabs,
+    fit_words,
+    rom_text,
+)
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.units import format_load
 
@@ -111,11 +120,77 @@ async def test_one_row_per_session_newest_first_with_the_days_suggestion(
         # the newest session awaits a decision: the suggestion Today shows, marked pending
         assert newest[6] == ACTION_WORDS[on_today.action] and newest[7] == "… pending"
         detail = str(screen.query_one("#session-detail", Static).render())
-        assert detail == f"2026-11-23: {newest[6]}, not decided yet — {on_today.reason}"
+        rom = f"ROM {expected[0].rom_level}: {catalog.get(CURL).rom_label(expected[0].rom_level)}"
+        heading = f"2026-11-23 · {rom} · {newest[6]}, not decided yet"
+        assert detail == f"{heading}\n{on_today.reason}"
         assert cells(table, 1)[7] == "✓ taken"  # the older ones as decided
         # the pain flare: the session that hurt (pain 6) was regressed, and that was taken
         flare = next(cells(table, r) for r in range(table.row_count) if cells(table, r)[5] == "6")
         assert flare[6] == "↓ regress" and flare[7] == "✓ taken"
+
+
+def test_rom_labels_are_cut_after_a_word_or_a_clause(catalog: Catalog) -> None:
+    assert fit_words("4 standing on a low box, past the toes", 31) == "4 standing on a low box…"
+    assert fit_words("4 standing on a low box, past the toes", 38) == (
+        "4 standing on a low box, past the toes"
+    )
+    assert fit_words("1 fingertips to knees", 12) == "1 fingertip…"  # a word cut: "1…"
+    for exercise, width in product(catalog, range(ROM_MIN_WIDTH, 60)):
+        for level in range(1, exercise.max_rom_level + 1):
+            whole = rom_text(exercise, level)
+            cut = fit_words(whole, width)
+            assert len(cut) <= width and cut.startswith(f"{level} ")
+            assert cut == whole or (cut.endswith("…") and whole.startswith(cut[:-1]))
+
+
+def rom_cells(table: DataTable) -> dict[str, str]:
+    """The ROM column's cells by level number."""
+    return {cell.split(" ", 1)[0]: cell for cell in column(table, 3)}
+
+
+async def test_the_rom_column_is_readable_at_100_columns_and_widens_with_the_terminal(
+    demo_app: BacktrackApp, catalog: Catalog
+) -> None:
+    """At 100 columns the ROM labels are cut at a word or clause (never mid-word), the
+    table fits the screen, and the selected row's whole label is in the line under it;
+    a wider terminal shows the labels whole, a narrower one cuts them again."""
+    curl = catalog.get(CURL)
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        by_level = rom_cells(table)
+        assert sorted(by_level) == ["1", "2", "3", "4"]  # twelve weeks: the whole ladder
+        assert by_level == {
+            "1": "1 fingertips to knees",
+            "2": "2 fingertips to mid-shin",
+            "3": "3 fingertips to toes",
+            "4": "4 standing on a low box…",
+        }
+        assert len(set(column(table, 3))) == 4  # one text per level
+        assert table.virtual_size.width <= table.size.width  # no column off the screen
+        detail = str(screen.query_one("#session-detail", Static).render())
+        assert detail.splitlines()[0].startswith(f"2026-11-23 · ROM 4: {curl.rom_label(4)} · ")
+        await pilot.press("down")
+        level = cells(table, 1)[3].split(" ", 1)[0]
+        detail = str(screen.query_one("#session-detail", Static).render())
+        assert f"ROM {level}: {curl.rom_label(int(level))}" in detail.splitlines()[0]
+
+        await pilot.resize_terminal(130, 30)
+        await pilot.pause()
+        assert rom_cells(table)["4"] == rom_text(curl, 4)  # the whole label
+        assert table.virtual_size.width <= table.size.width
+        await pilot.press("3")  # the back extension: its longest labels still get cut
+        await settle(pilot)
+        ghd = catalog.get("back-extension-ghd")
+        for level, text in rom_cells(table).items():
+            assert len(text) <= table.columns["rom"].width
+            assert text == rom_text(ghd, int(level)) or text.endswith("…")
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert rom_cells(table)["4"] == "4 standing on a low box…"
+        assert table.virtual_size.width <= table.size.width
 
 
 async def test_a_decided_suggestion_replaces_the_pending_one(demo_app: BacktrackApp) -> None:

@@ -31,6 +31,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.console import Console, ConsoleOptions, Group
 from rich.console import RenderResult as RichRenderResult
@@ -65,7 +66,7 @@ FIRST_READ_WAIT = 0.03
 PAGE = 60
 CHART_POINTS = 90
 TIMELINE_LIMIT = 200
-ROM_LABEL_WIDTH = 19
+ROM_MIN_WIDTH = 12  # the ROM column is never narrower (level number and a word or two)
 REASON_WIDTH = 58
 
 ACTION_WORDS = {
@@ -156,6 +157,29 @@ def undecided(view: HistoryView) -> bool:
 def short(text: str, width: int) -> str:
     """`text` cut to `width` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def fit_words(text: str, width: int) -> str:
+    """`text` if it fits in `width` characters, else cut with an ellipsis after a whole
+    word, and at the end of a clause rather than one word into the next:
+    '4 standing on a low box…' for '4 standing on a low box, past the toes' (a word cut
+    that would keep less than half the width is a plain cut instead)."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:
+        words = head.rsplit(" ", 1)[0]
+        if len(words) >= width // 2:
+            head = words
+    clause, comma, tail = head.rpartition(", ")
+    if comma and len(tail.split()) < 2 and len(clause) >= width // 2:
+        head = clause
+    return head.rstrip(" ,;:-–") + "…"
+
+
+def rom_text(exercise: Exercise, level: int) -> str:
+    """A ROM level with its label, '4 standing on a low box, past the toes'."""
+    return f"{level} {exercise.rom_label(level)}"
 
 
 def day_text(day: date) -> str:
@@ -437,7 +461,7 @@ class HistoryScreen(Screen[None]):
     #charts { height: 6; }
     #views { height: 1fr; }
     #views DataTable { height: 1fr; }
-    .detail { height: 2; padding: 0 1; color: $text-muted; }
+    .detail { height: 3; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "back", "Back", tooltip="Back to today (in a date box: leave it)"),
@@ -543,7 +567,9 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns("Date", "Sets", "Load", "ROM", "RPE", "Pain", "Next")
+        sessions.add_columns("Date", "Sets", "Load")
+        sessions.add_column("ROM", width=ROM_MIN_WIDTH, key="rom")  # sized to the room left
+        sessions.add_columns("RPE", "Pain", "Next")
         sessions.add_column("Taken", width=10)  # styled cells: the width is not measured
         sessions.focus()
         self._show_drills()
@@ -638,26 +664,65 @@ class HistoryScreen(Screen[None]):
         if self._timeline_table() is not None:
             self._fill_timeline(view)
 
-    def _fill_sessions(self, view: HistoryView) -> None:
-        table = self.query_one("#sessions", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for s in view.sessions:
-            label = view.exercise.rom_label(s.rom_level)
-            table.add_row(
+    @staticmethod
+    def _session_cells(view: HistoryView) -> list[list[str | Text]]:
+        """The sessions table's cells, a row per session (the ROM with its whole label)."""
+        return [
+            [
                 s.day.isoformat(),  # str cells are shown as typed (TextTable)
                 reps_text(s),
                 format_load(s.load_kg, view.athlete.unit),
-                short(f"{s.rom_level} {label}", ROM_LABEL_WIDTH),
+                rom_text(view.exercise, s.rom_level),
                 format_number(s.rpe) if s.rpe is not None else "–",
                 _pain_cell(s.pain),
                 ACTION_WORDS.get(s.action or "", s.action or ""),
                 _status_cell(s.status),
-                key=s.day.isoformat(),
-            )
+            ]
+            for s in view.sessions
+        ]
+
+    def _rom_width(self, table: DataTable, rows: list[list[str | Text]]) -> int:
+        """How wide the ROM column can be: the room the other columns and the scrollbar
+        leave in the table's width, at least ROM_MIN_WIDTH, at most the longest label's."""
+        pad = 2 * table.cell_padding
+        others = table.styles.scrollbar_size_vertical + pad  # the ROM column's own padding
+        for index, column in enumerate(table.ordered_columns):
+            if column.key == "rom":
+                continue
+            if not column.auto_width:
+                others += column.width + pad
+                continue
+            texts = [
+                cell if isinstance(cell, str) else cell.plain for cell in (r[index] for r in rows)
+            ]
+            widest = max([column.content_width, column.label.cell_len, *map(cell_len, texts)])
+            others += widest + pad
+        room = (self.size.width or self.app.size.width) - others  # the table spans the screen
+        longest = max((cell_len(str(r[3])) for r in rows), default=0)
+        return max(ROM_MIN_WIDTH, min(room, longest))
+
+    def _fill_sessions(self, view: HistoryView) -> None:
+        table = self.query_one("#sessions", DataTable)
+        row = table.cursor_row
+        rows = self._session_cells(view)
+        width = self._rom_width(table, rows)
+        table.clear()
+        table.columns["rom"].width = width  # type: ignore[index]
+        for s, cells in zip(view.sessions, rows, strict=True):
+            cells[3] = fit_words(str(cells[3]), width)
+            table.add_row(*cells, key=s.day.isoformat())
         if view.sessions:
             table.move_cursor(row=min(row, len(view.sessions) - 1))
         self._session_detail()
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: give the ROM column the room there is now."""
+        view = self.view
+        if view is None:
+            return
+        table = self.query_one("#sessions", DataTable)
+        if self._rom_width(table, self._session_cells(view)) != table.columns["rom"].width:  # type: ignore[index]
+            self._fill_sessions(view)
 
     def _timeline_table(self) -> DataTable | None:
         """The plan timeline's table, once it has been shown."""
@@ -688,15 +753,17 @@ class HistoryScreen(Screen[None]):
             detail.update("")
             return
         row = view.sessions[min(table.cursor_row, len(view.sessions) - 1)]
+        rom = f"ROM {row.rom_level}: {view.exercise.rom_label(row.rom_level)}"
+        heading = f"{row.day} · {rom}"  # the whole label: the column may have cut it
         if row.reason is None:
-            detail.update(f"{row.day}: no suggestion judged this session yet.")
+            detail.update(Content(f"{heading} · no suggestion judged this session yet."))
             return
         action = ACTION_WORDS.get(row.action or "", row.action or "")
         if row.status == "pending":
-            detail.update(f"{row.day}: {action}, not decided yet — {row.reason}")
+            detail.update(Content(f"{heading} · {action}, not decided yet\n{row.reason}"))
             return
         taken = STATUS_WORDS.get(row.status or "", row.status or "")
-        detail.update(f"{row.day}: {action} ({taken}) — {row.reason}")
+        detail.update(Content(f"{heading} · {action} ({taken})\n{row.reason}"))
 
     @on(DataTable.RowHighlighted, "#timeline")
     def _timeline_detail(self) -> None:

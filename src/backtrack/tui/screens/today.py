@@ -9,12 +9,12 @@ message back; a failure is shown and the form keeps what was typed (a check-in a
 could not be saved is kept too, and tried again every CHECK_IN_RETRY_SECONDS).
 
 At start-up the screen may come up before the store is open, drawn from a first look at the
-file (`glance.Glance`): its first frame holds the top bar, the drills with their sets done
-and the first drill's plan, in as few widgets as can show them (Textual's first frame waits
-for every widget mounted before it). Once that frame is on the terminal the screen mounts
-the rest (a card per drill, the rest timer, the suggestion, the set table, the form and the
-keys) and posts `FirstLookShown`; the app's worker then opens the store and the app
-`attach`es the session.
+file (`glance.Glance`): its first frame holds the top bar, the drills with their plans and
+sets done (the rules' suggestions follow with the store) and the first drill's plan, in as
+few widgets as can show them (Textual's first frame waits for every widget mounted before
+it). Once that frame is on the terminal the screen mounts the rest (a card per drill, the
+rest timer, the suggestion, the set table, the form and the keys) and posts
+`FirstLookShown`; the app's worker then opens the store and the app `attach`es the session.
 Until today's page has been read, the keys that act on it wait and run once it is shown
 (unless the check-in question comes up first).
 """
@@ -90,6 +90,9 @@ def drill_title(drill: DrillToday | DrillGlance, unit: str) -> Content:
 class TodayScreen(Screen[None]):
     """The lifter's page for today's session."""
 
+    # Under 30 rows the drill cards close up (app.tcss), leaving the rest timer the room.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "log", "Log set", tooltip="Type the next set in the form"),
         Binding("e", "edit", "Edit", tooltip="Change the selected set"),
@@ -140,7 +143,7 @@ class TodayScreen(Screen[None]):
         yield TopBar(name, day_text(day))
         with Horizontal(id="today"):
             with Vertical(id="side"):
-                yield DrillList(drills, id="drills")
+                yield DrillList(drills, unit=unit, id="drills")
                 if whole:
                     yield RestDisplay(id="rest")
             with Vertical(id="main"):
@@ -185,7 +188,9 @@ class TodayScreen(Screen[None]):
         self.first_frame_shown = True
         self.screen_layout_refresh_signal.unsubscribe(self)
         assert self.glance is not None
-        self.query_one(DrillList).show(self.glance.drills, self.selected)  # a card each
+        self.query_one(DrillList).show(  # a card each
+            self.glance.drills, self.selected, unit=self.glance.unit
+        )
         rest = (
             ("#side", [RestDisplay(id="rest")]),
             ("#main", self._rest_of_page()),
@@ -233,7 +238,7 @@ class TodayScreen(Screen[None]):
         if view is None:
             return
         self.set_class(drill is None, "-no-drills")
-        self.query_one(DrillList).show(view.drills, self.selected)
+        self.query_one(DrillList).show(view.drills, self.selected, unit=view.athlete.unit)
         if drill is None:
             self.query_one("#drill-title", Static).update(
                 "No active drills. A clinician can add one: backtrack plan DRILL --active"

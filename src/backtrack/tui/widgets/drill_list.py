@@ -1,4 +1,5 @@
-"""The day's drills as cards, in plan order: number key, name and sets done; click to pick."""
+"""The day's drills as cards, in plan order: number key, name, plan, sets done and what the
+rules suggest next; click to pick."""
 
 from __future__ import annotations
 
@@ -12,23 +13,74 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
+from backtrack.units import format_load
+
 if TYPE_CHECKING:
     from backtrack.glance import DrillGlance
     from backtrack.tui.service import DrillToday
 
+# The columns a card's text has: the side panel's 30 (app.tcss `#side`) less its right
+# padding, the list's border and the card's padding. The lines are made to fit in it.
+CARD_WIDTH = 25
+INDENT = "  "  # the lines under the drill's name start under its first letter
 
-def card_text(number: int, drill: DrillToday | DrillGlance) -> Content:
-    """A drill card: '1 Jefferson curl' over '●●○ 2 of 3 sets'."""
+# What the rules suggest next, in a word or two (the suggestion's reason is in the main
+# pane for the selected drill), and the style it is drawn in.
+MARKERS = {
+    "progress_rom": ("↑ ROM", "bold $success"),
+    "progress_load": ("↑ load", "bold $success"),
+    "progress_volume": ("↑ sets", "bold $success"),
+    "hold": ("hold", "bold"),
+    "regress": ("↓ step back", "bold $error"),
+}
+NO_SUGGESTION = ("—", "$text-muted")  # the rules gave none (the main pane says why)
+NOT_READ_YET = ("…", "$text-muted")  # a first look: the rules have not run yet
+
+
+def plan_line(drill: DrillToday | DrillGlance, unit: str) -> str:
+    """The plan in a card's width: '3×6-8 · 12.5 kg · ROM 4', with plain spaces between
+    the parts when the dots do not fit ('5×6-8  27.56 lb  ROM 4')."""
+    plan = drill.plan
+    same = plan.reps_min == plan.reps_max
+    reps = str(plan.reps_max) if same else f"{plan.reps_min}-{plan.reps_max}"
+    load = format_load(plan.load_kg, unit)  # type: ignore[arg-type]
+    parts = (f"{plan.sets}×{reps}", load, f"ROM {plan.rom_level}")
+    for separator in (" · ", "  "):
+        line = separator.join(parts)
+        if len(INDENT + line) <= CARD_WIDTH:
+            return line
+    return " ".join(parts)
+
+
+def next_marker(drill: DrillToday | DrillGlance) -> tuple[str, str]:
+    """What the rules suggest next for the drill, in a word or two, and its style."""
+    if not hasattr(drill, "suggestion"):  # a first look (glance.DrillGlance)
+        return NOT_READ_YET
+    suggestion = drill.suggestion
+    if suggestion is None:
+        return NO_SUGGESTION
+    return MARKERS.get(suggestion.action, (suggestion.action, "bold"))
+
+
+def card_text(number: int, drill: DrillToday | DrillGlance, unit: str) -> Content:
+    """A drill card in four lines: '1 Jefferson curl', its plan '3×6-8 · 12.5 kg · ROM 4',
+    '●●○  2 of 3 sets' and 'next ↑ ROM'."""
     planned = drill.plan.sets
     dots = "●" * min(drill.done, planned) + "○" * max(0, planned - drill.done)
     extra = f" +{drill.done - planned}" if drill.done > planned else ""
     done = "✓ " if drill.done >= planned else ""
+    marker, style = next_marker(drill)
     return Content.assemble(
         (f"{number} ", "bold"),
         (drill.exercise.name, "bold"),
-        "\n  ",
+        f"\n{INDENT}",
+        plan_line(drill, unit),
+        f"\n{INDENT}",
         dots + extra,
         f"  {done}{drill.done} of {planned} sets",
+        f"\n{INDENT}",
+        ("next ", "$text-muted"),
+        (marker, style),
     )
 
 
@@ -55,34 +107,39 @@ class DrillList(Vertical):
             self.index = index
 
     def __init__(
-        self, drills: Sequence[DrillToday | DrillGlance] = (), *, id: str | None = None
+        self,
+        drills: Sequence[DrillToday | DrillGlance] = (),
+        *,
+        unit: str = "kg",
+        id: str | None = None,
     ) -> None:
-        """Start with `drills` drawn in one widget, cards laid out alike but not yet
-        clickable: a start-up frame waits for every widget mounted before it, so the cards
-        come with the first `show`."""
+        """Start with `drills` (loads in `unit`) drawn in one widget, cards laid out alike
+        but not yet clickable: a start-up frame waits for every widget mounted before it,
+        so the cards come with the first `show`."""
         super().__init__(id=id)
         self._first = tuple(drills)
+        self._unit = unit
 
     def compose(self) -> ComposeResult:
         if self._first:
-            preview = Static(preview_text(self._first), classes="drill-preview")
+            preview = Static(preview_text(self._first, self._unit), classes="drill-preview")
             preview.styles.padding = (0, 1)  # as a card's
             yield preview
 
-    def show(self, drills: Sequence[DrillToday | DrillGlance], selected: int) -> None:
-        """Draw a card per drill, highlighting the one at `selected`."""
+    def show(self, drills: Sequence[DrillToday | DrillGlance], selected: int, *, unit: str) -> None:
+        """Draw a card per drill (loads in `unit`), highlighting the one at `selected`."""
         cards = list(self.query(DrillCard))
         if len(cards) != len(drills):
             self.remove_children()
             cards = [DrillCard(i) for i in range(len(drills))]
             self.mount_all(cards)
         for card, drill in zip(cards, drills, strict=True):
-            card.update(card_text(card.index + 1, drill))
+            card.update(card_text(card.index + 1, drill, unit))
             card.set_class(card.index == selected, "-selected")
             card.set_class(drill.done >= drill.plan.sets, "-complete")
 
 
-def preview_text(drills: Sequence[DrillToday | DrillGlance]) -> Content:
-    """Every drill's card text, one under the other with a card's spacing (two lines and a
-    blank one each), for the list's first frame."""
-    return Content("\n\n").join(card_text(i + 1, d) for i, d in enumerate(drills)) + "\n"
+def preview_text(drills: Sequence[DrillToday | DrillGlance], unit: str) -> Content:
+    """Every drill's card text, one under the other with a card's spacing (four lines and
+    a blank one between them), for the list's first frame."""
+    return Content("\n\n").join(card_text(i + 1, d, unit) for i, d in enumerate(drills))
