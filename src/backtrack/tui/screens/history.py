@@ -596,13 +596,16 @@ class HistoryScreen(Screen[None]):
         args = (self.athlete, self.exercise_id)
         since, until, limit, holds = self.since, self.until, self.limit, self.holds
 
+        def read(store: Store) -> HistoryView:
+            view = load_history(store, *args, since=since, until=until, limit=limit, holds=holds)
+            if not undecided(view):
+                return view
+            suggestion, _ = suggestion_now(store, *args)  # the one Today shows (< 1 ms)
+            return replace(view, sessions=with_current(view.sessions, suggestion))
+
         def job() -> None:
             try:
-                view = self.desk.run(
-                    lambda store: load_history(
-                        store, *args, since=since, until=until, limit=limit, holds=holds
-                    )
-                )
+                view = self.desk.run(read)
             except StoreError as exc:
                 self.post_message(self.Failed("read the history", str(exc)))
                 return
@@ -610,11 +613,6 @@ class HistoryScreen(Screen[None]):
                 self._first_view = view
                 self._first_read.set()
             self.post_message(self.Loaded(view, generation))
-            if undecided(view):  # after the rows are up: the rules read the drill's plan log
-                suggestion, _ = self.desk.run(lambda store: suggestion_now(store, *args))
-                sessions = with_current(view.sessions, suggestion)
-                if sessions != view.sessions:
-                    self.post_message(self.Loaded(replace(view, sessions=sessions), generation))
 
         self.run_worker(job, thread=True, group="history-read", exit_on_error=False)
 
