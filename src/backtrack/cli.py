@@ -278,7 +278,7 @@ def _opened(
 
     What can be refused without the database is refused before it is opened, so a bad
     value never leaves a new file behind: `athlete`, a name the command will use, must be
-    a valid name; with `existing` (what the command needs, e.g. "an athlete named 'Ana'"),
+    a valid name; with `existing` (what the command needs, e.g. "athlete named 'Ana'"),
     a database that does not exist yet is an error instead of being created.
     """
     from backtrack.store import Store
