@@ -240,6 +240,46 @@ def test_a_big_file_is_fully_checked_on_the_first_open_of_the_day(
     assert db_path.read_bytes() == bad
 
 
+async def test_the_app_checks_a_big_file_fully_behind_its_first_look(
+    healthy, catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app opens the store behind its first frame, so it runs the full check on every
+    open, whatever the file's size: damage is refused before anything writes, not found
+    later when a page is read."""
+    import asyncio
+
+    from textual.clock import MockClock
+
+    from backtrack.clock import local_date
+    from backtrack.glance import glance_today
+    from backtrack.tui.app import create_app
+
+    db_path, _, _ = healthy
+    monkeypatch.setattr(store_module, "QUICK_CHECK_EVERY_OPEN_BYTES", 0)
+    clock = FixedClock(NOON)
+    Store.open(db_path, catalog, clock).close()  # today's backup exists: light checks now
+    good = db_path.read_bytes()
+    for seed in range(1, 20):  # damage that the first look does not read
+        bad = flipped(good, "page-type", seed)
+        db_path.write_bytes(bad)
+        if glance_today(db_path, "me", local_date(NOON), catalog) is not None:
+            break
+    else:
+        pytest.fail("every damaged copy stopped the first look")
+    app = create_app(db_path, "me", clock=clock, timer_clock=MockClock(), catalog=catalog)
+    assert app.opening is not None  # the first look is drawn, the store opens behind it
+    async with app.run_test() as pilot:
+        for _ in range(500):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+    assert app.return_code == 2
+    assert isinstance(app.start_error, DatabaseDamaged), app.start_error
+    assert "Newest backup" in str(app.start_error)
+    assert db_path.read_bytes() == bad
+
+
 def test_truncation_is_seen_without_quick_check(
     healthy, catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

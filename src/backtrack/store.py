@@ -302,6 +302,7 @@ def open_database(
     busy_timeout: float | None = None,
     clock: Clock | None = None,
     maintenance: bool = True,
+    full_check: bool = False,
 ) -> Database:
     """Open (creating it and its folder on first use) the database at `path`, migrated.
 
@@ -309,8 +310,11 @@ def open_database(
     to the user (0600, folder 0700). An existing file is checked read-only first: one that
     is damaged (header, size, `PRAGMA quick_check`), not backtrack's or from a newer
     backtrack is refused and never modified; a damaged one's message names the newest
-    backup. Before a migration, and (with `maintenance`) on the first open of each local
-    day, an online backup goes into backups/ beside the file (see backup.py).
+    backup. A file over QUICK_CHECK_EVERY_OPEN_BYTES gets `quick_check` only on the day's
+    first open, before a migration, or with `full_check` (the app, which opens behind its
+    first frame, always asks for it). Before a migration, and (with `maintenance`) on the
+    first open of each local day, an online backup goes into backups/ beside the file (see
+    backup.py).
 
     The connection runs in WAL mode with synchronous=FULL, foreign keys on and a busy
     timeout (`busy_timeout`, default env BACKTRACK_BUSY_TIMEOUT or 5 s), and may be used
@@ -328,7 +332,7 @@ def open_database(
         _check_file_is_database(path)
         daily = maintenance and not created and daily_backup_due(path, now)
         small = path.stat().st_size <= QUICK_CHECK_EVERY_OPEN_BYTES
-        _check_health(path, timeout, full_check=daily or small)
+        _check_health(path, timeout, full_check=full_check or daily or small)
         old_umask = os.umask(0o077)
         try:
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
@@ -412,12 +416,18 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path, catalog: Catalog, clock: Clock | None = None, *, maintenance: bool = True
+        cls,
+        path: Path,
+        catalog: Catalog,
+        clock: Clock | None = None,
+        *,
+        maintenance: bool = True,
+        full_check: bool = False,
     ) -> Store:
-        """Open the database at `path` (see `open_database`; `maintenance` = daily backup)."""
-        return cls(
-            open_database(path, clock=clock, maintenance=maintenance), catalog, clock, Path(path)
-        )
+        """Open the database at `path` (see `open_database`; `maintenance` = daily backup,
+        `full_check` = `PRAGMA quick_check` whatever the file's size)."""
+        database = open_database(path, clock=clock, maintenance=maintenance, full_check=full_check)
+        return cls(database, catalog, clock, Path(path))
 
     def close(self) -> None:
         """Close the connection; committed data is already on disk."""

@@ -209,7 +209,9 @@ class BacktrackApp(App[None]):
             if worker.is_cancelled:
                 return
         try:
-            opened = open_log(opening.db_path, opening.athlete, opening.clock, opening.catalog)
+            opened = open_log(
+                opening.db_path, opening.athlete, opening.clock, opening.catalog, full_check=True
+            )
         except Exception as exc:  # reported by `run` once the app has closed
             self.call_from_thread(self._first_look_failed, exc)
             return
@@ -428,15 +430,22 @@ def create_app(
 
 
 def open_log(
-    db_path: Path, athlete: str | None, clock: Clock, catalog: Catalog | None
+    db_path: Path,
+    athlete: str | None,
+    clock: Clock,
+    catalog: Catalog | None,
+    *,
+    full_check: bool = False,
 ) -> tuple[Store, Desk, Athlete | None, bool]:
     """Open the store (with its checks, migrations and daily backup) and find whose session
     to open: (store, desk, the athlete or None for the picker, whether the terminal is
     shared). `athlete` is created on first use; with None, the only athlete (or "me").
-    Raises StoreError or CatalogError."""
+    `full_check` runs `PRAGMA quick_check` whatever the file's size (for an open behind the
+    first look, where it costs the lifter no wait for the first frame). Raises StoreError
+    or CatalogError."""
     from backtrack.store import Store
 
-    store = Store.open(db_path, catalog or load_catalog(), clock)
+    store = Store.open(db_path, catalog or load_catalog(), clock, full_check=full_check)
     try:
         everyone = store.athletes()
         person: Athlete | None = None
