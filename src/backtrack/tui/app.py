@@ -163,7 +163,8 @@ class BacktrackApp(App[None]):
         def opened() -> tuple[Gym, bool]:
             from backtrack.store import Store
 
-            store = Store.open(self.desk.path, self.desk.catalog, self.desk.clock)
+            # in a thread, the picker still on screen: check the whole file, whatever its size
+            store = Store.open(self.desk.path, self.desk.catalog, self.desk.clock, full_check=True)
             try:
                 return Gym(store, store.get_athlete(athlete.id), store.clock), needs_picker(
                     store.athletes()
