@@ -99,3 +99,32 @@ def demo_db(demo_template: Path, db_path: Path) -> Path:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(demo_template, db_path)
     return db_path
+
+
+def seed_flare_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
+    """This morning the demo athlete checked in at 2/10 and did three Jefferson curls at
+    12.5 kg and ROM 4; the third hurt at 6/10, so the rules suggest stepping back, with the
+    accept and decline keys."""
+    from datetime import timedelta
+
+    from backtrack import progression
+    from backtrack.store import Store
+
+    store = Store.open(db, catalog, clock)
+    try:
+        demo = store.athlete("demo")
+        now = clock.now()
+        store.check_in(demo, 2, at=now - timedelta(minutes=30))
+        for number, (reps, rpe, pain) in enumerate(((8, 7, 2), (8, 7.5, 3), (7, 8.5, 6))):
+            store.log_set(
+                demo,
+                "jefferson-curl",
+                reps=reps,
+                rpe=rpe,
+                pain=pain,
+                note="slow on the way down" if number == 0 else None,
+                at=now - timedelta(minutes=20 - 4 * number),
+            )
+        assert progression.current_suggestion(store, demo, "jefferson-curl").action == "regress"
+    finally:
+        store.close()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from itertools import product
 from pathlib import Path
 
@@ -11,12 +10,10 @@ import pytest
 from textual.clock import MockClock
 from textual.widgets import Static
 
-from backtrack import progression
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
 from backtrack.glance import DrillGlance, PlanFacts, drill_facts
 from backtrack.models import Plan, Suggestion
-from backtrack.store import Store
 from backtrack.tui.app import create_app
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.service import DrillToday
@@ -31,7 +28,7 @@ from backtrack.tui.widgets.drill_list import (
 )
 from backtrack.tui.widgets.rest_timer import RestDisplay
 
-from .conftest import settle
+from .conftest import seed_flare_today, settle
 
 CURL = "jefferson-curl"
 
@@ -128,20 +125,10 @@ def utc_machine(local_zone) -> None:
     local_zone("UTC")
 
 
-def seed_flare_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
-    """Checked in, and three Jefferson curls this morning; the third hurt at 6/10, so the
-    rules suggest stepping back (as the Today snapshot)."""
-    store = Store.open(db, catalog, clock)
-    try:
-        demo = store.athlete("demo")
-        now = clock.now()
-        store.check_in(demo, 2, at=now - timedelta(minutes=30))
-        for number, (reps, rpe, pain) in enumerate(((8, 7, 2), (8, 7.5, 3), (7, 8.5, 6))):
-            at = now - timedelta(minutes=20 - 4 * number)
-            store.log_set(demo, CURL, reps=reps, rpe=rpe, pain=pain, at=at)
-        assert progression.current_suggestion(store, demo, CURL).action == "regress"
-    finally:
-        store.close()
+def flare_app(demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock):
+    """The app on the demo athlete after this morning's flare (see `seed_flare_today`)."""
+    seed_flare_today(demo_db, catalog, clock)
+    return create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
 
 
 def drawn(card: DrillCard) -> list[str]:
@@ -152,8 +139,7 @@ def drawn(card: DrillCard) -> list[str]:
 async def test_every_card_reads_whole_at_100x30_and_the_timer_still_fits(
     demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
 ) -> None:
-    seed_flare_today(demo_db, catalog, clock)
-    app = create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+    app = flare_app(demo_db, catalog, clock, timer_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -187,8 +173,7 @@ async def test_every_card_reads_whole_at_100x30_and_the_timer_still_fits(
 async def test_the_cards_follow_a_decision(
     demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
 ) -> None:
-    seed_flare_today(demo_db, catalog, clock)
-    app = create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+    app = flare_app(demo_db, catalog, clock, timer_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a")  # accept the step back: 12.5 kg -> 10 kg
@@ -215,8 +200,7 @@ def test_the_first_frame_lays_the_cards_out_as_the_cards_do(catalog: Catalog) ->
 async def test_under_30_rows_the_cards_close_up_for_the_rest_timer(
     demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock
 ) -> None:
-    seed_flare_today(demo_db, catalog, clock)
-    app = create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+    app = flare_app(demo_db, catalog, clock, timer_clock)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(pilot)
         screen = app.screen

@@ -11,20 +11,17 @@ the failure report, then run `pytest tests/tui/test_tui_snapshots.py --snapshot-
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.clock import MockClock
 from textual.widgets import Input
 
-from backtrack import progression
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
-from backtrack.store import Store
 from backtrack.tui.app import BacktrackApp, create_app
 
-from .conftest import settle, start
+from .conftest import seed_flare_today, settle, start
 
 SIZE = (100, 30)
 DRILL = "jefferson-curl"
@@ -69,30 +66,6 @@ def demo_app(
         return create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
 
     return build
-
-
-def seed_flare_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
-    """This morning the demo athlete checked in at 2/10 and did three Jefferson curls at
-    12.5 kg and ROM 4; the third hurt at 6/10, so the rules suggest stepping back, with the
-    accept and decline keys."""
-    store = Store.open(db, catalog, clock)
-    try:
-        demo = store.athlete("demo")
-        now = clock.now()
-        store.check_in(demo, 2, at=now - timedelta(minutes=30))
-        for number, (reps, rpe, pain) in enumerate(((8, 7, 2), (8, 7.5, 3), (7, 8.5, 6))):
-            store.log_set(
-                demo,
-                DRILL,
-                reps=reps,
-                rpe=rpe,
-                pain=pain,
-                note="slow on the way down" if number == 0 else None,
-                at=now - timedelta(minutes=20 - 4 * number),
-            )
-        assert progression.current_suggestion(store, demo, DRILL).action == "regress"
-    finally:
-        store.close()
 
 
 def test_check_in_modal(demo_app, snap_compare):
