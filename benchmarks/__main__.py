@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks import figures
+from benchmarks.figures import format_value
 from benchmarks.generate import OUT, cached
 from benchmarks.terminal import Tmux
 
@@ -24,17 +25,6 @@ SIZES = {
     "tiny": ("tiny", "tiny-one", "ten-days"),
 }
 REPEATS = {"full": 5, "tiny": 1}
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A figure's value with its unit, at a sensible precision."""
-    if value is None:
-        return "–"
-    if unit == "s":
-        return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
-    if unit == "sets/s":
-        return f"{value:,.0f} sets/s"
-    return f"{value:.1f} {unit}"
 
 
 def table(results: list[figures.Figure]) -> str:

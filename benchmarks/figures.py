@@ -380,7 +380,7 @@ def export(bench: Bench) -> Figure:
     ratio = ours / anchor
     print(
         f"   (figure 4 beside the narrower query of earlier runs, 13 columns in time order "
-        f"only: {format_seconds(ours)} vs {format_seconds(narrow)} = {ours / narrow:.2f}x)",
+        f"only: {format_value(ours, 's')} vs {format_value(narrow, 's')} = {ours / narrow:.2f}x)",
         flush=True,
     )
     return Figure(
@@ -395,9 +395,15 @@ def export(bench: Bench) -> Figure:
     )
 
 
-def format_seconds(value: float) -> str:
-    """Seconds as milliseconds, for the notes printed beside a figure."""
-    return f"{value * 1000:.0f} ms"
+def format_value(value: float | None, unit: str) -> str:
+    """A figure's value with its unit, at a sensible precision."""
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
+    if unit == "sets/s":
+        return f"{value:,.0f} sets/s"
+    return f"{value:.1f} {unit}"
 
 
 # -- 5. memory --------------------------------------------------------------------------
