@@ -14,7 +14,7 @@ import pytest
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import FixedClock, local_date
-from backtrack.glance import DrillFacts, drill_facts, glance_today
+from backtrack.store.glance import DrillFacts, drill_facts, glance_today
 from backtrack.store import Store
 
 
@@ -118,7 +118,7 @@ GLANCE_IN_A_PROCESS = """
 import sys
 from datetime import date
 from pathlib import Path
-from backtrack.glance import glance_today
+from backtrack.store.glance import glance_today
 print(glance_today(Path(sys.argv[1]), sys.argv[2], date.fromisoformat(sys.argv[3])) is None)
 """
 

@@ -16,12 +16,12 @@ DOMAIN = [
     "backtrack.rules",
     "backtrack.export",
     "backtrack.progression",
-    "backtrack.migrations",
+    "backtrack.store.migrations",
     "backtrack.units",
     "backtrack.clock",
     "backtrack.paths",
-    "backtrack.backup",
-    "backtrack.glance",
+    "backtrack.store.backup",
+    "backtrack.store.glance",
     "backtrack.pins",
     "backtrack.durable",
     "backtrack.errors",
@@ -124,7 +124,7 @@ def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
         "backtrack.tui.screens.timer",
         "backtrack.export",
         "backtrack.demo",
-        "backtrack.backup",
+        "backtrack.store.backup",
     }
     assert not lazy & modules, sorted(lazy & modules)
 
@@ -134,14 +134,14 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
     the modules of the command line, the app, the Today screen and the first look import
     none of them."""
     modules = imported_after(
-        "import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today, backtrack.glance"
+        "import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today, backtrack.store.glance"
     )
     heavy = {
         "pydantic",
         "sqlite_utils",
         "backtrack.models",
         "backtrack.store",
-        "backtrack.migrations",
+        "backtrack.store.migrations",
         "backtrack.rules",
         "backtrack.progression",
         # mounted after the first frame, or when first asked for

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from backtrack import backup
+from backtrack.store import backup
 from backtrack.catalog import load_catalog
 from backtrack.clock import FixedClock
 from backtrack.store import Store

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from backtrack import backup
-from backtrack import store as store_module
+from backtrack.store import backup
+from backtrack.store import log as store_module
 from backtrack.clock import FixedClock
 from backtrack.store import DatabaseDamaged, Store
 
@@ -251,7 +251,7 @@ async def test_the_app_checks_a_big_file_fully_behind_its_first_look(
     from textual.clock import MockClock
 
     from backtrack.clock import local_date
-    from backtrack.glance import glance_today
+    from backtrack.store.glance import glance_today
     from backtrack.tui.app import create_app
 
     db_path, _, _ = healthy

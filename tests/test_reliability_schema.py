@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backtrack import backup
-from backtrack.migrations import known_migration_names
+from backtrack.store import backup
+from backtrack.store.migrations import known_migration_names
 from backtrack.store import Store, StoreError
 
 FIXTURES = Path(__file__).parent / "fixtures"

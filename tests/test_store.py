@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
-from backtrack.migrations import known_migration_names, migrations
+from backtrack.store.migrations import known_migration_names, migrations
 from backtrack.store import DatabaseDamaged, InvalidValue, NotFound, Store, StoreError
 
 

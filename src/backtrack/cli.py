@@ -865,7 +865,7 @@ def backup_(keep: int | None, db: Path | None, athlete: str) -> None:
     backtrack also backs up on the first run of each day and before every schema
     upgrade, keeping the newest 7 (see --keep).
     """
-    from backtrack.backup import backup_now
+    from backtrack.store.backup import backup_now
 
     click.echo(str(backup_now(_db_path(db), keep=keep)))
 
@@ -879,7 +879,7 @@ def restore(file: Path, db: Path | None, athlete: str) -> None:
     FILE must pass SQLite's integrity check. Nothing happens while another backtrack has
     the database open. The file replaced is kept beside it as <name>.replaced-<time>.
     """
-    from backtrack.backup import restore as restore_backup
+    from backtrack.store.backup import restore as restore_backup
 
     target = _db_path(db)
     replaced = restore_backup(target, file)

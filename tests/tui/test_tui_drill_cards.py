@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
-from backtrack.glance import DrillGlance, PlanFacts, drill_facts
+from backtrack.store.glance import DrillGlance, PlanFacts, drill_facts
 from backtrack.models import Plan, Suggestion
 from backtrack.tui.app import create_app
 from backtrack.tui.screens.today import TodayScreen

@@ -16,7 +16,7 @@ from textual.clock import MockClock
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from backtrack.backup import list_backups
+from backtrack.store.backup import list_backups
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock, local_date
 from backtrack.store import Store, StoreError

@@ -37,7 +37,7 @@ from textual.worker import get_current_worker
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import Clock, SystemClock, local_date
-from backtrack.glance import Glance, glance_today
+from backtrack.store.glance import Glance, glance_today
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import IdleLock, PinGuard, idle_seconds_from_env, needs_picker
 from backtrack.tui.messages import FirstLookShown, SetTimed

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
     from textual.timer import Timer
 
-    from backtrack.glance import DrillGlance, Glance
+    from backtrack.store.glance import DrillGlance, Glance
     from backtrack.models import SetEntry
     from backtrack.tui.widgets.log_form import LogForm
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from backtrack.units import format_load
 
 if TYPE_CHECKING:
-    from backtrack.glance import DrillGlance
+    from backtrack.store.glance import DrillGlance
     from backtrack.tui.service import DrillToday
 
 # The columns a card's text has: the side panel's 30 (app.tcss `#side`) less its right

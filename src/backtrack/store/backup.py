@@ -32,7 +32,7 @@ from pathlib import Path
 
 from backtrack.clock import Clock, SystemClock
 from backtrack.durable import fsync_path
-from backtrack.migrations import MIGRATION_SET, known_migration_names
+from backtrack.store.migrations import MIGRATION_SET, known_migration_names
 from backtrack.store import SQLITE_HEADER, StoreError, open_database
 
 BACKUP_DIR = "backups"

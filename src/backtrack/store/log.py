@@ -32,7 +32,7 @@ from backtrack.errors import (  # a module of their own: the CLI catches them wi
     NotFound,
     StoreError,
 )
-from backtrack.migrations import MIGRATION_SET, known_migration_names, migrations
+from backtrack.store.migrations import MIGRATION_SET, known_migration_names, migrations
 from backtrack.models import Athlete, CheckIn, Exercise, Plan, PlanChange, SetEntry, Suggestion
 from backtrack.units import MAX_LOAD_KG, UNITS, Unit, from_kg, to_kg
 
@@ -108,7 +108,7 @@ def busy_timeout_seconds() -> float:
 
 def _damaged(path: Path, what: str) -> DatabaseDamaged:
     """The one-line refusal of a damaged file: names it, the newest backup and the fix."""
-    from backtrack.backup import restore_hint
+    from backtrack.store.backup import restore_hint
 
     return DatabaseDamaged(f"database {path} {what}; it was left untouched. {restore_hint(path)}")
 
@@ -320,7 +320,7 @@ def open_database(
     timeout (`busy_timeout`, default env BACKTRACK_BUSY_TIMEOUT or 5 s), and may be used
     from a worker thread. Raises StoreError with a one-line message on any problem.
     """
-    from backtrack.backup import daily_backup_due, make_backup
+    from backtrack.store.backup import daily_backup_due, make_backup
 
     path = Path(path).expanduser()
     timeout = busy_timeout_seconds() if busy_timeout is None else busy_timeout
