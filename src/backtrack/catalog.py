@@ -266,6 +266,7 @@ class _File:
         first = errors[0]
         loc = first.get("loc", ())
         message = _describe(first)
+        field: str | None
         if loc and isinstance(loc[0], str):
             field = loc[0]
             where = f"field {field!r}"
@@ -399,25 +400,25 @@ def _read_entries(path: Path) -> _File:
         drill_id = entry.get("id")
         if not isinstance(drill_id, str) or not drill_id:
             problem = "missing" if "id" not in entry else "must be a non-empty string"
-            line = parsed._line_of(index, "id" if "id" in entry else None)
-            at = f" (line {line})" if line is not None else ""
+            id_line = parsed._line_of(index, "id" if "id" in entry else None)
+            at = f" (line {id_line})" if id_line is not None else ""
             raise CatalogError(
                 f"{path}: exercise {label}: field 'id': {problem}{at}",
                 path=path,
                 drill=label,
                 field="id",
-                line=line,
+                line=id_line,
             )
         if drill_id in seen:
-            line = parsed._line_of(index, "id")
-            at = f" (line {line})" if line is not None else ""
+            id_line = parsed._line_of(index, "id")
+            at = f" (line {id_line})" if id_line is not None else ""
             raise CatalogError(
                 f"{path}: exercise {drill_id!r}: field 'id': duplicate id, "
                 f"already used by exercise #{seen[drill_id]}{at}",
                 path=path,
                 drill=drill_id,
                 field="id",
-                line=line,
+                line=id_line,
             )
         seen[drill_id] = index
         parsed.entries.append(entry)

@@ -87,4 +87,4 @@ def retry_delay(failures: int) -> float:
     """Seconds to wait before refusing the `failures`-th wrong PIN in a row (1 s, 2 s, 4 s ...)."""
     if failures <= 0:
         return 0.0
-    return min(FIRST_DELAY_SECONDS * 2 ** (failures - 1), MAX_DELAY_SECONDS)
+    return min(FIRST_DELAY_SECONDS * 2.0 ** (failures - 1), MAX_DELAY_SECONDS)

@@ -11,6 +11,14 @@ KG_PER_LB = 0.45359237
 MAX_LOAD_KG = 1000.0  # every load is below this (the store, the CLI and the set form check it)
 
 
+def parse_unit(text: str) -> Unit:
+    """`text` as a Unit; ValueError if it is neither 'kg' nor 'lb'."""
+    for unit in UNITS:
+        if text == unit:
+            return unit
+    raise ValueError(f"{text!r} is not a unit (kg or lb)")
+
+
 def to_kg(value: float, unit: Unit) -> float:
     """Return `value` (given in `unit`) in kilograms."""
     return value * KG_PER_LB if unit == "lb" else value

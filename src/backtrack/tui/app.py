@@ -47,6 +47,7 @@ from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
 if TYPE_CHECKING:
     from backtrack.models import Athlete
     from backtrack.store import Store
+    from backtrack.tui.host import Host
 
 TICK_SECONDS = 0.2
 REST_STEP_SECONDS = 15
@@ -124,6 +125,14 @@ class BacktrackApp(App[None]):
         self._first_look_shown = threading.Event()
         self.start_error: Exception | None = None  # why the session behind a first look failed
 
+    @property
+    def front_desk(self) -> Desk:
+        """The desk. There is one from the start, or, behind a first look, once the store
+        has opened: the picker and the history (the desk's only users) come after either."""
+        if self.desk is None:
+            raise RuntimeError("no desk yet: the store behind the first look is not open")
+        return self.desk
+
     def on_mount(self) -> None:
         if self.gym is not None:
             self._show_session(self.gym)
@@ -151,8 +160,13 @@ class BacktrackApp(App[None]):
         """Show the athlete picker; the athlete picked opens a new session."""
         from backtrack.tui.screens.athletes import AthletePickerScreen
 
-        picker = AthletePickerScreen(self.desk, self.pin_guard, locked=locked, ask_for=ask_for)
-        self.push_screen(picker, self.open_session)
+        picker = AthletePickerScreen(
+            self.front_desk, self.pin_guard, locked=locked, ask_for=ask_for
+        )
+        self.push_screen(picker, self._picked)
+
+    def _picked(self, athlete: Athlete | None) -> None:
+        self.open_session(athlete)
 
     @work(exclusive=True, group="session")
     async def open_session(self, athlete: Athlete | None) -> None:
@@ -163,8 +177,9 @@ class BacktrackApp(App[None]):
         def opened() -> tuple[Gym, bool]:
             from backtrack.store import Store
 
+            desk = self.front_desk
             # in a thread, the picker still on screen: check the whole file, whatever its size
-            store = Store.open(self.desk.path, self.desk.catalog, self.desk.clock, full_check=True)
+            store = Store.open(desk.path, desk.catalog, desk.clock, full_check=True)
             try:
                 return Gym(store, store.get_athlete(athlete.id), store.clock), needs_picker(
                     store.athletes()
@@ -240,7 +255,7 @@ class BacktrackApp(App[None]):
         self.gym = Gym(store, person, store.clock)
         self.sub_title = person.name
         for screen in self.screen_stack:
-            if isinstance(screen, TodayScreen) and screen.gym is None:
+            if isinstance(screen, TodayScreen) and not screen.attached:
                 screen.attach(self.gym)
 
     def _first_look_failed(self, exc: Exception) -> None:
@@ -275,7 +290,7 @@ class BacktrackApp(App[None]):
         if self.gym is not None:
             self.push_screen(
                 HistoryScreen(
-                    self.desk,
+                    self.front_desk,
                     self.gym.athlete,
                     exercise_id=exercise_id,
                     export_dir=self.export_dir,
@@ -375,7 +390,7 @@ class BacktrackApp(App[None]):
         """Switch between the light and the dark theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: Textual's own commands, then every key of this screen."""
         yield from super().get_system_commands(screen)
         seen = {"Quit"}
@@ -418,16 +433,18 @@ def create_app(
     database or the catalog cannot be used.
     """
     clock = clock or SystemClock()
-    options = {"timer_clock": timer_clock, "idle_seconds": idle_seconds, "export_dir": export_dir}
+    make = partial(
+        BacktrackApp, timer_clock=timer_clock, idle_seconds=idle_seconds, export_dir=export_dir
+    )
     glance = glance_today(db_path, athlete, local_date(clock.now()), catalog)
     if glance is not None:
         opening = Opening(db_path, athlete, clock, catalog, glance)
-        return BacktrackApp(None, None, shared=glance.shared, opening=opening, **options)
+        return make(None, None, shared=glance.shared, opening=opening)
     store, desk, person, shared = open_log(db_path, athlete, clock, catalog)
     if person is None or person.has_pin:
         store.close()
-        return BacktrackApp(None, desk, shared=True, ask_for=person, **options)
-    return BacktrackApp(Gym(store, person, store.clock), desk, shared=shared, **options)
+        return make(None, desk, shared=True, ask_for=person)
+    return make(Gym(store, person, store.clock), desk, shared=shared)
 
 
 def open_log(
@@ -468,3 +485,10 @@ def run(db_path: Path, athlete: str | None) -> None:
     app.run()
     if app.start_error is not None:
         raise app.start_error
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: BacktrackApp) -> Host:
+        """The screens take the app for a `Host` (`host.host`): mypy checks here that it is."""
+        return app

@@ -27,6 +27,7 @@ from backtrack.pins import MAX_DIGITS, MIN_DIGITS, InvalidPin, validate_pin
 from backtrack.store import MAX_NAME_LENGTH, InvalidValue, Store, StoreError
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import PinGuard
+from backtrack.units import Unit
 
 T = TypeVar("T")
 
@@ -381,7 +382,8 @@ class AthletePickerScreen(Screen[Athlete]):
     async def _allowed(self, athlete: Athlete) -> bool:
         if not athlete.has_pin:
             return True
-        return bool(await self.app.push_screen_wait(PinScreen(athlete, self.desk, self.guard)))
+        allowed = await self.app.push_screen_wait(PinScreen(athlete, self.desk, self.guard))
+        return bool(allowed)
 
     # -- managing athletes ----------------------------------------------------------------
 
@@ -443,7 +445,7 @@ class AthletePickerScreen(Screen[Athlete]):
         athlete = self.highlighted
         if athlete is None or not await self._allowed(athlete):
             return
-        unit = "lb" if athlete.unit == "kg" else "kg"
+        unit: Unit = "lb" if athlete.unit == "kg" else "kg"
         changed = await self._change("change the unit", lambda store: store.set_unit(athlete, unit))
         if changed is not None:
             self.notify(f"{changed.name} now sees loads in {unit}.")

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from backtrack.tui.host import host
 from backtrack.tui.screens.athletes import (
     AthletePickerScreen,
     NameScreen,
@@ -118,7 +119,7 @@ class HelpScreen(Screen[None]):
         ]
 
     def compose(self) -> ComposeResult:
-        yield TopBar(*self.app.heading())  # type: ignore[attr-defined]
+        yield TopBar(*host(self).heading())
         with VerticalScroll(id="help-body"):
             for title, rows in self.sections():
                 yield Static(title, classes="help-title")

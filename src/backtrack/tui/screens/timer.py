@@ -14,6 +14,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer
 
+from backtrack.tui.host import host
 from backtrack.tui.widgets.rest_timer import RestDisplay, StopwatchDisplay
 from backtrack.tui.widgets.top_bar import TopBar
 
@@ -41,7 +42,7 @@ class TimerScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield TopBar(*self.app.heading())  # type: ignore[attr-defined]
+        yield TopBar(*host(self).heading())
         with Vertical(id="timer-body"):
             with Center():
                 yield RestDisplay(id="big-rest")

@@ -22,7 +22,7 @@ Until today's page has been read, the keys that act on it wait and run once it i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -36,6 +36,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import DataTable, Footer, Static
 
 from backtrack.errors import StoreError
+from backtrack.tui.host import host
 from backtrack.tui.messages import (
     CheckedIn,
     Decided,
@@ -54,15 +55,15 @@ from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
 from backtrack.tui.widgets.top_bar import TopBar, day_text
-from backtrack.units import format_load
+from backtrack.units import Unit, format_load, parse_unit
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from textual.timer import Timer
 
-    from backtrack.store.glance import DrillGlance, Glance
     from backtrack.models import SetEntry
+    from backtrack.store.glance import DrillGlance, Glance
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
@@ -74,7 +75,7 @@ CHECK_IN_RETRY_SECONDS = 10.0
 FIRST_FRAME_LATEST = 0.3
 
 
-def drill_title(drill: DrillToday | DrillGlance, unit: str) -> Content:
+def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
     """The drill's name and what it loads over its plan and rest, e.g.
     'Jefferson curl  loads flexion' / 'Plan 3 × 6-8 · 0 kg · ROM 1 ... · rest 1:30'."""
     exercise = drill.exercise
@@ -82,7 +83,7 @@ def drill_title(drill: DrillToday | DrillGlance, unit: str) -> Content:
         (exercise.name, "bold"),
         f"  loads {exercise.loads}\n",
         ("Plan ", "bold"),
-        plan_text(exercise, drill.plan, unit),  # type: ignore[arg-type]
+        plan_text(exercise, drill.plan, unit),
         f" · rest {clock_text(exercise.rest_seconds)}",
     )
 
@@ -91,7 +92,9 @@ class TodayScreen(Screen[None]):
     """The lifter's page for today's session."""
 
     # Under 30 rows the drill cards close up (app.tcss), leaving the rest timer the room.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    # (Not annotated ClassVar: Textual declares it `ClassVar[...] | None`, which mypy reads as
+    # an instance variable, and refuses a ClassVar over it.)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "log", "Log set", tooltip="Type the next set in the form"),
@@ -116,8 +119,10 @@ class TodayScreen(Screen[None]):
         """`gym` is the open session; or None with `glance`, the first look to draw until the
         app `attach`es the session."""
         super().__init__()
-        self.gym = gym
+        self._gym = gym
         self.glance = glance
+        # The first look's unit, checked once (the store keeps it 'kg' or 'lb').
+        self._glance_unit: Unit = parse_unit(glance.unit) if glance is not None else "kg"
         self.view: TodayView | None = None
         self.waiting: list[Callable[[], None]] = []  # keys pressed before today was read
         self.complete = asyncio.Event()  # set once the page's every widget is mounted
@@ -132,14 +137,29 @@ class TodayScreen(Screen[None]):
         self._check_in_retry: Timer | None = None
         self._check_in_failing = False  # said so already: the retries fail quietly
 
+    @property
+    def attached(self) -> bool:
+        """Whether the session is open (else the first look is on show)."""
+        return self._gym is not None
+
+    @property
+    def gym(self) -> Gym:
+        """The open session. Today's page is read through it, so everything that acts on
+        the page (or follows its database work) may use it; the first look may not."""
+        if self._gym is None:
+            raise RuntimeError("today's session is not open yet: the first look is on show")
+        return self._gym
+
     def compose(self) -> ComposeResult:
-        if self.gym is not None:
-            name, day, drills, unit = self.gym.athlete.name, self.gym.today, (), "kg"
+        drills: Sequence[DrillToday | DrillGlance]
+        unit: Unit
+        if self._gym is not None:
+            name, day, drills, unit = self._gym.athlete.name, self._gym.today, (), "kg"
         else:
             assert self.glance is not None
             name, day = self.glance.athlete_name, self.glance.day
-            drills, unit = self.glance.drills, self.glance.unit
-        whole = self.gym is not None  # else the first look: the rest follows its first frame
+            drills, unit = self.glance.drills, self._glance_unit
+        whole = self.attached  # else the first look: the rest follows its first frame
         yield TopBar(name, day_text(day))
         with Horizontal(id="today"):
             with Vertical(id="side"):
@@ -163,10 +183,12 @@ class TodayScreen(Screen[None]):
     @property
     def form(self) -> LogForm:
         """The set form."""
-        return self.query_one("#form")  # type: ignore[return-value]
+        from backtrack.tui.widgets.log_form import LogForm  # (loaded after the first frame)
+
+        return self.query_one("#form", LogForm)
 
     def on_mount(self) -> None:
-        if self.gym is not None:
+        if self.attached:
             self.query_one(SetTable).focus()
             self.complete.set()
             self.reload()
@@ -174,7 +196,7 @@ class TodayScreen(Screen[None]):
             self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
             self.set_timer(FIRST_FRAME_LATEST, self._after_first_frame)
 
-    def _laid_out(self, screen: Screen) -> None:
+    def _laid_out(self, screen: Screen[object]) -> None:
         """After each layout refresh until the first look is on the terminal: the drills are
         laid out and the frame was not held back (Textual holds frames back while it batches
         updates, all through start-up; its counter is private, hence the `getattr`)."""
@@ -189,7 +211,7 @@ class TodayScreen(Screen[None]):
         self.screen_layout_refresh_signal.unsubscribe(self)
         assert self.glance is not None
         self.query_one(DrillList).show(  # a card each
-            self.glance.drills, self.selected, unit=self.glance.unit
+            self.glance.drills, self.selected, unit=self._glance_unit
         )
         rest = (
             ("#side", [RestDisplay(id="rest")]),
@@ -197,12 +219,12 @@ class TodayScreen(Screen[None]):
             (None, [Footer(compact=True)]),
         )
         for where, widgets in rest:
-            if self.app.return_code is not None:
+            if self._quitting():
                 return  # the lifter quit already (q as the app came up): nothing to finish
             try:
                 await (self.query_one(where) if where else self).mount_all(widgets)
             except MountError:
-                if self.app.return_code is None:
+                if not self._quitting():
                     raise
                 return
         self.query_one(SetTable).focus()
@@ -211,9 +233,13 @@ class TodayScreen(Screen[None]):
             self.on_set_timed(self._timed)
         self.app.post_message(FirstLookShown())
 
+    def _quitting(self) -> bool:
+        """Whether the app is closing (it may start to while widgets mount)."""
+        return self.app.return_code is not None
+
     def attach(self, gym: Gym) -> None:
         """The session is open: read today's page (the first look stays until it is shown)."""
-        self.gym = gym
+        self._gym = gym
         self.reload()
 
     def _later(self, action: Callable[[], None]) -> bool:
@@ -368,7 +394,7 @@ class TodayScreen(Screen[None]):
         if self._later(self.action_history):
             return
         drill = self.drill
-        self.app.open_history(drill.exercise.id if drill is not None else None)  # type: ignore[attr-defined]
+        host(self).open_history(drill.exercise.id if drill is not None else None)
 
     # -- check-in -----------------------------------------------------------------------
 
@@ -457,7 +483,7 @@ class TodayScreen(Screen[None]):
         assert entry.id is not None
         self.logged.append(entry.id)
         self._forget_draft(entry.exercise_id)
-        self.app.start_rest(exercise.rest_seconds, f"{exercise.name} set {entry.set_number}")
+        host(self).start_rest(exercise.rest_seconds, f"{exercise.name} set {entry.set_number}")
         self.notify(
             _set_words(entry, self.gym.athlete.unit), title=f"Set {entry.set_number} logged"
         )
@@ -531,8 +557,9 @@ class TodayScreen(Screen[None]):
     def on_set_deleted(self, message: SetDeleted) -> None:
         entry = message.entry
         if entry.id in self.logged:
-            if self.logged[-1] == entry.id and self.app.rest.state != "idle":
-                self.app.rest.skip()
+            rest = host(self).rest
+            if self.logged[-1] == entry.id and rest.state != "idle":
+                rest.skip()
             self.logged.remove(entry.id)
         self._forget_draft(entry.exercise_id)
         verb = "Undone" if message.undo else "Deleted"
@@ -605,9 +632,9 @@ class TodayScreen(Screen[None]):
             note.value = f"TUT {message.seconds} s"
 
 
-def _set_words(entry: SetEntry, unit: str) -> str:
+def _set_words(entry: SetEntry, unit: Unit) -> str:
     """One line about a set: '8 reps at 2.5 kg, ROM 2, RPE 8, pain 2/10'."""
-    parts = [f"{entry.reps} reps at {format_load(entry.load_kg, unit)}", f"ROM {entry.rom_level}"]  # type: ignore[arg-type]
+    parts = [f"{entry.reps} reps at {format_load(entry.load_kg, unit)}", f"ROM {entry.rom_level}"]
     if entry.rpe is not None:
         parts.append(f"RPE {entry.rpe:g}")
     if entry.pain is not None:

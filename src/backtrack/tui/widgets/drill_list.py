@@ -13,11 +13,11 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
-from backtrack.units import format_load
+from backtrack.tui.service import DrillToday
+from backtrack.units import Unit, format_load
 
 if TYPE_CHECKING:
     from backtrack.store.glance import DrillGlance
-    from backtrack.tui.service import DrillToday
 
 # The columns a card's text has: the side panel's 30 (app.tcss `#side`) less its right
 # padding, the list's border and the card's padding. The lines are made to fit in it.
@@ -37,13 +37,13 @@ NO_SUGGESTION = ("—", "$text-muted")  # the rules gave none (the main pane say
 NOT_READ_YET = ("…", "$text-muted")  # a first look: the rules have not run yet
 
 
-def plan_line(drill: DrillToday | DrillGlance, unit: str) -> str:
+def plan_line(drill: DrillToday | DrillGlance, unit: Unit) -> str:
     """The plan in a card's width: '3×6-8 · 12.5 kg · ROM 4', with plain spaces between
     the parts when the dots do not fit ('5×6-8  27.56 lb  ROM 4')."""
     plan = drill.plan
     same = plan.reps_min == plan.reps_max
     reps = str(plan.reps_max) if same else f"{plan.reps_min}-{plan.reps_max}"
-    load = format_load(plan.load_kg, unit)  # type: ignore[arg-type]
+    load = format_load(plan.load_kg, unit)
     parts = (f"{plan.sets}×{reps}", load, f"ROM {plan.rom_level}")
     for separator in (" · ", "  "):
         line = separator.join(parts)
@@ -54,7 +54,7 @@ def plan_line(drill: DrillToday | DrillGlance, unit: str) -> str:
 
 def next_marker(drill: DrillToday | DrillGlance) -> tuple[str, str]:
     """What the rules suggest next for the drill, in a word or two, and its style."""
-    if not hasattr(drill, "suggestion"):  # a first look (glance.DrillGlance)
+    if not isinstance(drill, DrillToday):  # a first look (glance.DrillGlance)
         return NOT_READ_YET
     suggestion = drill.suggestion
     if suggestion is None:
@@ -62,7 +62,7 @@ def next_marker(drill: DrillToday | DrillGlance) -> tuple[str, str]:
     return MARKERS.get(suggestion.action, (suggestion.action, "bold"))
 
 
-def card_text(number: int, drill: DrillToday | DrillGlance, unit: str) -> Content:
+def card_text(number: int, drill: DrillToday | DrillGlance, unit: Unit) -> Content:
     """A drill card in four lines: '1 Jefferson curl', its plan '3×6-8 · 12.5 kg · ROM 4',
     '●●○  2 of 3 sets' and 'next ↑ ROM'."""
     planned = drill.plan.sets
@@ -110,7 +110,7 @@ class DrillList(Vertical):
         self,
         drills: Sequence[DrillToday | DrillGlance] = (),
         *,
-        unit: str = "kg",
+        unit: Unit = "kg",
         id: str | None = None,
     ) -> None:
         """Start with `drills` (loads in `unit`) drawn in one widget, cards laid out alike
@@ -126,7 +126,9 @@ class DrillList(Vertical):
             preview.styles.padding = (0, 1)  # as a card's
             yield preview
 
-    def show(self, drills: Sequence[DrillToday | DrillGlance], selected: int, *, unit: str) -> None:
+    def show(
+        self, drills: Sequence[DrillToday | DrillGlance], selected: int, *, unit: Unit
+    ) -> None:
         """Draw a card per drill (loads in `unit`), highlighting the one at `selected`."""
         cards = list(self.query(DrillCard))
         if len(cards) != len(drills):
@@ -139,7 +141,7 @@ class DrillList(Vertical):
             card.set_class(drill.done >= drill.plan.sets, "-complete")
 
 
-def preview_text(drills: Sequence[DrillToday | DrillGlance], unit: str) -> Content:
+def preview_text(drills: Sequence[DrillToday | DrillGlance], unit: Unit) -> Content:
     """Every drill's card text, one under the other with a card's spacing (four lines and
     a blank one between them), for the list's first frame."""
     return Content("\n\n").join(card_text(i + 1, d, unit) for i, d in enumerate(drills))

@@ -252,15 +252,11 @@ class LogForm(Vertical):
         with Horizontal(classes="picks"):
             yield Static("RPE:", classes="picks-label")
             for pick in QUICK_PICKS:
-                button = Button(
-                    Content.assemble((pick.key, "bold underline"), f" {pick.word} {pick.rpe:g}"),
-                    id=f"pick-{pick.key}",
-                    classes="pick",
-                    compact=True,
-                )
+                label = Content.assemble((pick.key, "bold underline"), f" {pick.word} {pick.rpe:g}")
+                button = Button(label, id=f"pick-{pick.key}", classes="pick", compact=True)
                 # No padding around the label, so the five picks fit a 100-column terminal.
                 button.styles.line_pad = 0
-                button.styles.width = len(button.label.plain)
+                button.styles.width = len(label.plain)
                 yield button
 
     @staticmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual.content import Content
 from textual.widgets import Static
@@ -22,7 +22,28 @@ HEADLINES = {
 }
 
 
-def plan_text(exercise: Exercise, plan: Plan, unit: Unit) -> str:
+class Ladder(Protocol):
+    """A drill as `plan_text` reads it: a models.Exercise, or a first look's DrillFacts."""
+
+    def rom_label(self, level: int) -> str: ...
+
+
+class PlanLike(Protocol):
+    """A plan as `plan_text` reads it: a models.Plan, or a first look's PlanFacts."""
+
+    @property
+    def sets(self) -> int: ...
+    @property
+    def reps_min(self) -> int: ...
+    @property
+    def reps_max(self) -> int: ...
+    @property
+    def load_kg(self) -> float: ...
+    @property
+    def rom_level(self) -> int: ...
+
+
+def plan_text(exercise: Ladder, plan: PlanLike, unit: Unit) -> str:
     """A plan in a line: '3 × 6-8 · 2.5 kg · ROM 2 fingertips to mid-shin'."""
     return (
         f"{plan.sets} × {plan.reps_min}-{plan.reps_max} · {format_load(plan.load_kg, unit)} · "

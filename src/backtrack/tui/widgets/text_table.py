@@ -15,13 +15,16 @@ text, not a crash or a colour. `cell()` makes a one-line cell in a theme style.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len, set_cell_size
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.style import Style as TextualStyle
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellCacheKey
+from textual.widgets._data_table import CellCacheKey, RowKey
 
 
 def cell(text: str, style: str = "") -> Text:
@@ -45,7 +48,7 @@ def _plain_line(value: object) -> tuple[str, Style] | None:
     return value.plain, style if isinstance(style, Style) else Style.parse(style)
 
 
-class TextTable(DataTable):
+class TextTable(DataTable[RenderableType]):
     """A DataTable that draws one-line text cells directly (see the module docstring)."""
 
     def _render_cell(
@@ -59,6 +62,7 @@ class TextTable(DataTable):
     ) -> list[list[Segment]]:
         if column_index < 0 or (row_index >= 0 and row_index < self.fixed_rows):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key: RowKey | None
         if row_index == -1:
             row_key = self._header_row_key
             height = self.header_height
@@ -67,9 +71,9 @@ class TextTable(DataTable):
             row = self.rows.get(row_key) if row_key is not None else None
             height = row.height if row is not None else 0
         fixed = column_index < self.fixed_columns and row_index != -1
-        if height != 1 or fixed:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         column_key = self._column_locations.get_key(column_index)
+        if height != 1 or fixed or row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key: CellCacheKey = (
             row_key,
             column_key,
@@ -84,10 +88,10 @@ class TextTable(DataTable):
         if cached is not None:
             return cached
         if row_index == -1:
-            column = self.columns.get(column_key) if column_key is not None else None
+            column = self.columns.get(column_key)
             value: object = column.label if column is not None else None
         else:
-            value = self._data.get(row_key, {}).get(column_key)  # type: ignore[arg-type]
+            value = self._data.get(row_key, {}).get(column_key)
         line_of = _plain_line("" if value is None else value)
         if line_of is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -123,7 +127,7 @@ class TextTable(DataTable):
         self._cell_render_cache[key] = lines
         return lines
 
-    def _update_dimensions(self, new_rows) -> None:  # type: ignore[no-untyped-def]
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Widen the columns for new rows; one-line text cells are measured by their length
         (what Rich's measure returns for them, without its overhead), others by DataTable."""
         others = []
@@ -134,11 +138,12 @@ class TextTable(DataTable):
             if row is None or values is None:
                 continue  # removed before the table went idle
             lines = [_plain_line(values.get(column.key) or "") for column in columns]
-            if row.label is not None or row.auto_height or None in lines:
+            plain = [line for line in lines if line is not None]
+            if row.label is not None or row.auto_height or len(plain) < len(lines):
                 others.append(row_key)
                 continue
-            for column, line in zip(columns, lines, strict=True):
-                width = cell_len(line[0])  # type: ignore[index]
+            for column, (text, _) in zip(columns, plain, strict=True):
+                width = cell_len(text)
                 if width > column.content_width:
                     column.content_width = width
         super()._update_dimensions(others)
