@@ -134,7 +134,8 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
     the modules of the command line, the app, the Today screen and the first look import
     none of them."""
     modules = imported_after(
-        "import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today, backtrack.store.glance"
+        "import backtrack.cli, backtrack.tui.app, backtrack.tui.screens.today, "
+        "backtrack.store.glance"
     )
     heavy = {
         "pydantic",

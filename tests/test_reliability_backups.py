@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from backtrack.store import backup
 from backtrack.catalog import load_catalog
 from backtrack.clock import FixedClock
-from backtrack.store import Store
+from backtrack.store import Store, backup, backup_now
 
 MORNING = datetime(2026, 11, 1, 7, 0, tzinfo=UTC)
 
@@ -156,7 +155,7 @@ def with_backup(db_path: Path) -> tuple[Path, Path]:
     """A database with two sets, and a backup taken when it had only the first."""
     clock = FixedClock(MORNING)
     log_on(db_path, clock, "before the backup")
-    made = backup.backup_now(db_path, clock=clock)
+    made = backup_now(db_path, clock=clock)
     clock.advance(hours=1)
     log_on(db_path, clock, "after the backup")
     return db_path, made

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from backtrack.store import backup
-from backtrack.store import log as store_module
 from backtrack.clock import FixedClock
-from backtrack.store import DatabaseDamaged, Store
+from backtrack.store import DatabaseDamaged, Store, backup, backup_now
+from backtrack.store import connection as store_module
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -101,7 +100,7 @@ def healthy(db_path: Path, catalog) -> tuple[Path, bytes, Path]:
         store.log_set(me, "back-extension-ghd", reps=8, note=f"set {i} " + "x" * (i % 50))
     store.check_in(me, 2)
     store.close()
-    made = backup.backup_now(db_path)
+    made = backup_now(db_path)
     return db_path, db_path.read_bytes(), made
 
 

@@ -1,8 +1,21 @@
 """The SQLite log: the only package that speaks SQL.
 
-`from backtrack.store import Store` is the one entry point callers need; the names below are
-re-exported lazily, so importing this package (or `backtrack.store.glance`, the first-frame
-read) loads neither sqlite-utils nor pydantic.
+One file holds athletes, logged sets, check-ins, current plans and the audit trail of
+suggestions. `Store` (log.py) is the one entry point callers need; it is made of one part
+per concern:
+
+- connection.py: creating and opening the file, health checks, locks, the busy timeout,
+  sqlite3 errors in words, `StoreBase` (transactions and query helpers);
+- athletes.py: athletes and PINs;      sets.py: logged sets and check-ins;
+- plans.py: plans, suggestions, decisions and the audit trail;
+- history.py: the history screen's session, chart and timeline reads;
+- csv_io.py: the CSV export built in SQL, and bulk import;
+- values.py: how values are written down and rows read back;
+- backup.py: backups and restore;      migrations.py: the schema;
+- glance.py: the app's first-frame read (sqlite3 alone).
+
+The names below are re-exported lazily (PEP 562), so importing this package, or
+`backtrack.store.glance`, loads neither sqlite-utils nor pydantic.
 """
 
 from __future__ import annotations
@@ -11,69 +24,166 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from backtrack.errors import DatabaseBusy, DatabaseDamaged, InvalidValue, NotFound, StoreError
-    from backtrack.store.log import (
-        BUSY_TIMEOUT_SECONDS,
-        FORMULA_PREFIXES,
-        MAX_NAME_LENGTH,
-        SQLITE_HEADER,
-        ChartPoint,
-        SessionSummary,
-        SetImport,
-        Store,
-        TimelineEntry,
-        busy_timeout_seconds,
-        csv_cell,
-        describe_override,
-        iso_utc,
-        neutralise,
-        open_database,
-        parse_utc,
-        translate_error,
-        validate_athlete_name,
-        validate_pain,
-        validate_rpe,
-        window_around,
+    from backtrack.errors import (
+        DatabaseBusy as DatabaseBusy,
     )
-    from backtrack.units import MAX_LOAD_KG
+    from backtrack.errors import (
+        DatabaseDamaged as DatabaseDamaged,
+    )
+    from backtrack.errors import (
+        InvalidValue as InvalidValue,
+    )
+    from backtrack.errors import (
+        NotFound as NotFound,
+    )
+    from backtrack.errors import (
+        StoreError as StoreError,
+    )
+    from backtrack.store.backup import (
+        SQLITE_HEADER as SQLITE_HEADER,
+    )
+    from backtrack.store.backup import (
+        BackupError as BackupError,
+    )
+    from backtrack.store.connection import (
+        BUSY_TIMEOUT_SECONDS as BUSY_TIMEOUT_SECONDS,
+    )
+    from backtrack.store.connection import (
+        backup_now as backup_now,
+    )
+    from backtrack.store.connection import (
+        busy_timeout_seconds as busy_timeout_seconds,
+    )
+    from backtrack.store.connection import (
+        open_database as open_database,
+    )
+    from backtrack.store.connection import (
+        translate_error as translate_error,
+    )
+    from backtrack.store.csv_io import (
+        FORMULA_PREFIXES as FORMULA_PREFIXES,
+    )
+    from backtrack.store.csv_io import (
+        IMPORT_COLUMNS as IMPORT_COLUMNS,
+    )
+    from backtrack.store.csv_io import (
+        SetImport as SetImport,
+    )
+    from backtrack.store.csv_io import (
+        csv_cell as csv_cell,
+    )
+    from backtrack.store.csv_io import (
+        neutralise as neutralise,
+    )
+    from backtrack.store.history import (
+        ChartPoint as ChartPoint,
+    )
+    from backtrack.store.history import (
+        SessionSummary as SessionSummary,
+    )
+    from backtrack.store.history import (
+        TimelineEntry as TimelineEntry,
+    )
+    from backtrack.store.log import (
+        Store as Store,
+    )
+    from backtrack.store.plans import (
+        describe_override as describe_override,
+    )
+    from backtrack.store.sets import (
+        window_around as window_around,
+    )
+    from backtrack.store.values import (
+        MAX_NAME_LENGTH as MAX_NAME_LENGTH,
+    )
+    from backtrack.store.values import (
+        iso_utc as iso_utc,
+    )
+    from backtrack.store.values import (
+        parse_utc as parse_utc,
+    )
+    from backtrack.store.values import (
+        validate_athlete_name as validate_athlete_name,
+    )
+    from backtrack.store.values import (
+        validate_pain as validate_pain,
+    )
+    from backtrack.store.values import (
+        validate_rpe as validate_rpe,
+    )
+    from backtrack.units import (
+        MAX_LOAD_KG as MAX_LOAD_KG,
+    )
 
-_ERRORS = "backtrack.errors"
-_LOG = "backtrack.store.log"
 _WHERE: dict[str, str] = {
-    "StoreError": _ERRORS,
-    "DatabaseBusy": _ERRORS,
-    "DatabaseDamaged": _ERRORS,
-    "InvalidValue": _ERRORS,
-    "NotFound": _ERRORS,
+    "DatabaseBusy": "backtrack.errors",
+    "DatabaseDamaged": "backtrack.errors",
+    "InvalidValue": "backtrack.errors",
+    "NotFound": "backtrack.errors",
+    "StoreError": "backtrack.errors",
     "MAX_LOAD_KG": "backtrack.units",
-    "Store": _LOG,
-    "SetImport": _LOG,
-    "SessionSummary": _LOG,
-    "ChartPoint": _LOG,
-    "TimelineEntry": _LOG,
-    "open_database": _LOG,
-    "translate_error": _LOG,
-    "busy_timeout_seconds": _LOG,
-    "BUSY_TIMEOUT_SECONDS": _LOG,
-    "SQLITE_HEADER": _LOG,
-    "MAX_NAME_LENGTH": _LOG,
-    "FORMULA_PREFIXES": _LOG,
-    "iso_utc": _LOG,
-    "parse_utc": _LOG,
-    "validate_athlete_name": _LOG,
-    "validate_pain": _LOG,
-    "validate_rpe": _LOG,
-    "describe_override": _LOG,
-    "neutralise": _LOG,
-    "csv_cell": _LOG,
-    "window_around": _LOG,
+    "SQLITE_HEADER": "backtrack.store.backup",
+    "BackupError": "backtrack.store.backup",
+    "BUSY_TIMEOUT_SECONDS": "backtrack.store.connection",
+    "backup_now": "backtrack.store.connection",
+    "busy_timeout_seconds": "backtrack.store.connection",
+    "open_database": "backtrack.store.connection",
+    "translate_error": "backtrack.store.connection",
+    "FORMULA_PREFIXES": "backtrack.store.csv_io",
+    "IMPORT_COLUMNS": "backtrack.store.csv_io",
+    "SetImport": "backtrack.store.csv_io",
+    "csv_cell": "backtrack.store.csv_io",
+    "neutralise": "backtrack.store.csv_io",
+    "ChartPoint": "backtrack.store.history",
+    "SessionSummary": "backtrack.store.history",
+    "TimelineEntry": "backtrack.store.history",
+    "Store": "backtrack.store.log",
+    "describe_override": "backtrack.store.plans",
+    "window_around": "backtrack.store.sets",
+    "MAX_NAME_LENGTH": "backtrack.store.values",
+    "iso_utc": "backtrack.store.values",
+    "parse_utc": "backtrack.store.values",
+    "validate_athlete_name": "backtrack.store.values",
+    "validate_pain": "backtrack.store.values",
+    "validate_rpe": "backtrack.store.values",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "FORMULA_PREFIXES",
+    "IMPORT_COLUMNS",
+    "MAX_LOAD_KG",
+    "MAX_NAME_LENGTH",
+    "SQLITE_HEADER",
+    "BackupError",
+    "ChartPoint",
+    "DatabaseBusy",
+    "DatabaseDamaged",
+    "InvalidValue",
+    "NotFound",
+    "SessionSummary",
+    "SetImport",
+    "Store",
+    "StoreError",
+    "TimelineEntry",
+    "backup_now",
+    "busy_timeout_seconds",
+    "csv_cell",
+    "describe_override",
+    "iso_utc",
+    "neutralise",
+    "open_database",
+    "parse_utc",
+    "translate_error",
+    "validate_athlete_name",
+    "validate_pain",
+    "validate_rpe",
+    "window_around",
+]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the module that defines `name` on first use (PEP 562)."""
+    """Import the module that defines `name` on first use, and keep it here (PEP 562)."""
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

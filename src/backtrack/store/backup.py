@@ -13,9 +13,11 @@ Only the newest N backups of a database are kept (``BACKTRACK_BACKUP_KEEP``, def
 :func:`restore` checks a backup's integrity first, refuses while another process has the
 database open, and keeps the file it replaces as ``backtrack.db.replaced-<UTC moment>``.
 
-This is the one module besides store.py allowed to use sqlite3, and only for three things
-that read or write no table of the log: the backup API, the integrity check of a backup file
-and the exclusive-lock probe that tells whether another process has the database open.
+It works on files and reads no table of the log: the backup API, the integrity check of a
+backup file and the exclusive-lock probe that tells whether another process has the database
+open. It imports nothing else of the store but the migrations, so opening the database
+(connection.py) can make the daily backup without a cycle; ``backup_now``, which opens the
+database first, lives in connection.py.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from pathlib import Path
 
 from backtrack.clock import Clock, SystemClock
 from backtrack.durable import fsync_path
-from backtrack.store.migrations import MIGRATION_SET, known_migration_names
-from backtrack.store import SQLITE_HEADER, StoreError, open_database
+from backtrack.errors import StoreError
+from backtrack.store.migrations import applied_names, unknown_names
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 BACKUP_DIR = "backups"
 KEEP_ENV = "BACKTRACK_BACKUP_KEEP"
@@ -207,34 +211,7 @@ def prune(db_path: Path, keep: int) -> list[Path]:
     return removed
 
 
-def backup_now(db_path: Path, *, keep: int | None = None, clock: Clock | None = None) -> Path:
-    """Make a backup of the database at `db_path` now (``backtrack backup``); return its path.
-
-    The database is opened (and so checked) first; the new copy is then integrity-checked,
-    so a damaged database never pushes a good backup out of the newest `keep`.
-    """
-    db_path = Path(db_path).expanduser()
-    if not db_path.exists():
-        raise BackupError(f"there is no database at {db_path} to back up")
-    keep = keep_count(keep)
-    now = (clock or SystemClock()).now()
-    db = open_database(db_path, clock=clock, maintenance=False)
-    try:
-        # Keep one more while checking, so the copy never removes a good backup before it passes.
-        target = make_backup(db.conn, db_path, now, tag="manual", keep=keep + 1)
-    finally:
-        db.close()
-    try:
-        _open_checked(target).close()
-    except BackupError:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        raise
-    prune(db_path, keep)
-    return target
-
-
-def _open_checked(source: Path) -> sqlite3.Connection:
+def open_checked_backup(source: Path) -> sqlite3.Connection:
     """Open `source` read-only after checking it is a healthy backtrack database."""
     try:
         with source.open("rb") as handle:
@@ -253,18 +230,12 @@ def _open_checked(source: Path) -> sqlite3.Connection:
             raise BackupError(
                 f"{source} fails its integrity check ({problems[0]}); nothing was restored"
             )
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "_sqlite_migrations" not in tables:
+        applied = applied_names(conn)
+        if not applied:
             raise BackupError(f"{source} is not a backtrack database; nothing was restored")
-        applied = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        ]
-        unknown = [name for name in applied if name not in known_migration_names()]
-        if not applied or unknown:
-            what = f"a newer backtrack (schema {unknown[-1]})" if unknown else "not backtrack"
+        unknown = unknown_names(applied)
+        if unknown:
+            what = f"a newer backtrack (schema {unknown[-1]})"
             raise BackupError(f"{source} was written by {what}; nothing was restored")
     except sqlite3.Error as exc:
         conn.close()
@@ -315,7 +286,7 @@ def restore(db_path: Path, source: Path, *, clock: Clock | None = None) -> Path 
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise BackupError(f"{source} is the database itself; name a backup file")
     now = (clock or SystemClock()).now()
-    src = _open_checked(source)
+    src = open_checked_backup(source)
     temp_name = None
     try:
         if db_path.exists() and database_in_use(db_path):

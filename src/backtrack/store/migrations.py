@@ -6,6 +6,8 @@ sqlite-utils' `_sqlite_migrations` table. Never edit a released step: add a new 
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "backtrack"
@@ -122,3 +124,25 @@ def _athlete_pins(db: Database) -> None:
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The backtrack migrations recorded in the database open on `conn`, in the order they
+    were applied ([] when it has no migrations table). Reads only."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not has_table:
+        return []
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )
+    ]
+
+
+def unknown_names(applied: list[str]) -> list[str]:
+    """The applied migrations this version does not know: a newer backtrack wrote them."""
+    known = set(known_migration_names())
+    return [name for name in applied if name not in known]
