@@ -14,8 +14,8 @@ import pytest
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import FixedClock, local_date
-from backtrack.store.glance import DrillFacts, drill_facts, glance_today
 from backtrack.store import Store
+from backtrack.store.glance import DrillFacts, drill_facts, glance_today
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backtrack.store import backup
+from backtrack.store import Store, StoreError, backup
 from backtrack.store.migrations import known_migration_names
-from backtrack.store import Store, StoreError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA_0001 = FIXTURES / "schema-0001.db"

@@ -11,8 +11,8 @@ import pytest
 from sqlite_utils import Database
 
 from backtrack.catalog import Catalog
-from backtrack.store.migrations import known_migration_names, migrations
 from backtrack.store import DatabaseDamaged, InvalidValue, NotFound, Store, StoreError
+from backtrack.store.migrations import known_migration_names, migrations
 
 
 def schema(path: Path) -> list[tuple]:

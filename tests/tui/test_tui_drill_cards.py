@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
-from backtrack.store.glance import DrillGlance, PlanFacts, drill_facts
 from backtrack.models import Plan, Suggestion
+from backtrack.store.glance import DrillGlance, PlanFacts, drill_facts
 from backtrack.tui.app import create_app
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.service import DrillToday

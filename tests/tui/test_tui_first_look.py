@@ -16,10 +16,10 @@ from textual.clock import MockClock
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from backtrack.store.backup import list_backups
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock, local_date
 from backtrack.store import Store, StoreError
+from backtrack.store.backup import list_backups
 from backtrack.tui import app as app_module
 from backtrack.tui.app import BacktrackApp, create_app
 from backtrack.tui.screens.checkin import CheckInScreen
