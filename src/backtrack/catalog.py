@@ -72,7 +72,6 @@ class UnknownExercise(CatalogError):
 
     def __init__(self, drill_id: str, known: Iterable[str]) -> None:
         known = list(known)
-        self.drill_id = drill_id
         self.suggestions: list[str] = difflib.get_close_matches(drill_id, known, n=3, cutoff=0.6)
         if self.suggestions:
             hint = f"did you mean: {', '.join(self.suggestions)}?"

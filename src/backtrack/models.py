@@ -17,13 +17,6 @@ Axis = Literal["rom", "load", "volume"]
 AXES: tuple[Axis, ...] = ("rom", "load", "volume")
 
 Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress"]
-ACTIONS: tuple[Action, ...] = (
-    "progress_rom",
-    "progress_load",
-    "progress_volume",
-    "hold",
-    "regress",
-)
 
 # What a recorded plan change was: a rules suggestion that was accepted, or a clinician override.
 ChangeKind = Literal[

@@ -260,11 +260,6 @@ def _missed(sets: Sequence[SetEntry], plan: Plan) -> list[SetEntry]:
     return [s for s in _counted(sets, plan) if s.reps < plan.reps_min]
 
 
-def _easy(entry: SetEntry) -> bool:
-    """RPE 7 or easier (RIR 3 or more); a set without RPE is not easy."""
-    return entry.rpe is not None and entry.rpe <= EASY_RPE
-
-
 def _gaps(sets: Sequence[SetEntry], plan: Plan) -> list[str]:
     """What stands between S and a progression, one phrase each; empty: S earns one."""
     counted = _counted(sets, plan)

@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from backtrack.tui.host import Host
 
 TICK_SECONDS = 0.2
-REST_STEP_SECONDS = 15
 THEMES = ("textual-dark", "textual-light")
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 # App keys that act on the session: they do nothing while the picker (or lock) shows.

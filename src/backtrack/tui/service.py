@@ -69,10 +69,6 @@ class TodayView:
     checkin: CheckIn | None
     drills: tuple[DrillToday, ...]
 
-    def drill(self, exercise_id: str) -> DrillToday | None:
-        """The drill with this id, if it is active today."""
-        return next((d for d in self.drills if d.exercise.id == exercise_id), None)
-
 
 def suggestion_now(
     store: Store, athlete: Athlete, exercise_id: str

@@ -137,7 +137,6 @@ class Field(Input):
 
     def __init__(self, name: str, parse: Callable[[str], Any], **kwargs: Any) -> None:
         super().__init__(id=f"field-{name}", validate_on=["changed", "submitted"], **kwargs)
-        self.field_name = name
         self.parse = parse
         self.validators = [Parsed(self)]
 
