@@ -160,7 +160,7 @@ def test_set_pin_from_stdin_stores_only_a_hash(run, db_path: Path) -> None:
 
 
 def test_set_pin_on_a_terminal_asks_twice_hidden(run, monkeypatch, db_path, catalog) -> None:
-    monkeypatch.setattr("backtrack.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("backtrack.cli.roster._stdin_is_terminal", lambda: True)
     run("athletes", "add", "ann")
     result = run("athletes", "set-pin", "ann", input="2468\n2468\n")
     assert result.exit_code == 0, result.output

@@ -165,7 +165,7 @@ def test_backtrack_demo_never_opens_the_users_database(
         conn.close()
         seen.append((path, athlete, count))
 
-    monkeypatch.setattr("backtrack.cli._run_demo", fake_run)
+    monkeypatch.setattr("backtrack.cli.maintenance._run_demo", fake_run)
     result = run("--db", str(tmp_path / "explicit.db"), "demo")
     assert result.exit_code == 0, result.output
     (path, athlete, count) = seen[0]

@@ -1,0 +1,98 @@
+"""CSV commands: `export` (sets out, one row a set) and `import` (all or nothing).
+
+Light commands: they never import the TUI.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from backtrack.cli.base import CliError, _catalog, _opened, common_options
+from backtrack.cli.params import Day
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write to FILE (through a temporary file); '-' or none: standard output.",
+)
+@click.option("--since", type=Day(), help="First local date to include (YYYY-MM-DD).")
+@click.option("--until", type=Day(), help="Last local date to include (YYYY-MM-DD).")
+@click.option("--all-athletes", is_flag=True, help="Every athlete, not just --athlete.")
+@common_options
+def export(
+    output: Path,
+    since: date | None,
+    until: date | None,
+    all_athletes: bool,
+    db: Path | None,
+    athlete: str,
+) -> None:
+    """Export sets as CSV, one row per set."""
+    from backtrack.export import export_to_file, write_csv
+
+    if since and until and since > until:
+        raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
+    if all_athletes:
+        opened = _opened(db)
+    else:
+        opened = _opened(db, athlete=athlete, existing=f"athlete named {athlete.strip()!r}")
+    with opened as store:
+        person = None if all_athletes else store.athlete(athlete, create=False)
+        if str(output) == "-":
+            with _utf8_stdout() as out:
+                write_csv(store, out, athlete=person, since=since, until=until)
+            return
+        count = export_to_file(store, output, athlete=person, since=since, until=until)
+    click.echo(f"Exported {count} sets to {output}", err=True)
+
+
+@contextmanager
+def _utf8_stdout() -> Iterator[TextIO]:
+    """Standard output as UTF-8 text with no newline translation, whatever the locale."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        yield sys.stdout
+        return
+    import io
+
+    out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@common_options
+def import_(file: Path, db: Path | None, athlete: str) -> None:
+    """Import sets from a CSV made by `backtrack export` (all or nothing)."""
+    from backtrack.export import CsvError, import_file
+
+    catalog = _catalog()
+    if str(file) == "-":
+        text = sys.stdin.read()
+        path = None
+    else:
+        if not file.exists():
+            raise click.BadParameter(f"{file} does not exist", param_hint="'FILE'")
+        text, path = None, file
+    with _opened(db, catalog) as store:
+        try:
+            added = import_file(store, path, text)
+        except CsvError as exc:
+            raise CliError(str(exc)) from exc
+    click.echo(f"Imported {added} new sets from {file}")
