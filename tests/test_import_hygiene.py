@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+STORE = [
+    "backtrack.store",
+    "backtrack.store.athletes",
+    "backtrack.store.backup",
+    "backtrack.store.connection",
+    "backtrack.store.csv_io",
+    "backtrack.store.glance",
+    "backtrack.store.history",
+    "backtrack.store.log",
+    "backtrack.store.migrations",
+    "backtrack.store.plans",
+    "backtrack.store.sets",
+    "backtrack.store.values",
+]
 DOMAIN = [
     "backtrack.models",
     "backtrack.catalog",
-    "backtrack.store",
     "backtrack.rules",
     "backtrack.export",
     "backtrack.progression",
-    "backtrack.store.migrations",
     "backtrack.units",
     "backtrack.clock",
     "backtrack.paths",
-    "backtrack.store.backup",
-    "backtrack.store.glance",
     "backtrack.pins",
     "backtrack.durable",
     "backtrack.errors",
     "backtrack.demo",
+    *STORE,
 ]
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backtrack"
+# The only places allowed to speak SQL.
+SQL_HOME = PACKAGE / "store"
 
 
 def imported_after(code: str) -> set[str]:
@@ -42,12 +58,95 @@ def test_domain_module_does_not_import_textual(module: str) -> None:
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
 
 
+def module_names(folder: Path) -> dict[str, Path]:
+    """Every module under `folder` by dotted name (a package by its own name)."""
+    names = {}
+    for path in sorted(folder.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        names[".".join(parts)] = path
+    return names
+
+
 def test_every_module_outside_the_ui_is_checked() -> None:
     """A new module beside the domain ones must be added to DOMAIN (or be the CLI/UI)."""
-    package = Path(__file__).resolve().parents[1] / "src" / "backtrack"
-    found = {f"backtrack.{p.stem}" for p in package.glob("*.py")}
-    entry_points = {"backtrack.__init__", "backtrack.__main__", "backtrack.cli"}
-    assert found - entry_points == set(DOMAIN)
+    ui = ("backtrack.cli", "backtrack.tui")
+    found = {
+        name
+        for name in module_names(PACKAGE)
+        if name not in {"backtrack", "backtrack.__main__"}
+        and not any(name == top or name.startswith(top + ".") for top in ui)
+    }
+    assert found == set(DOMAIN)
+
+
+# -- only the store speaks SQL -------------------------------------------------------------
+
+SQL_TEXT = re.compile(
+    r"\b(SELECT\s[\s\S]*\bFROM\b|INSERT\s+(OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b"
+    r"|DELETE\s+FROM\b|CREATE\s+(TEMP\s+|UNIQUE\s+)?(TABLE|INDEX)\b|DROP\s+(TABLE|INDEX)\b"
+    r"|ALTER\s+TABLE\b|PRAGMA\s+\w+\s*[=(]|BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b)"
+)
+SQL_CALLS = {"execute", "executemany", "executescript", "connect", "backup"}
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string nodes that are docstrings (words about SQL are fine)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def sql_spoken(path: Path) -> list[str]:
+    """Where the module at `path` speaks SQL: imports sqlite_utils, opens a connection,
+    runs a statement, or holds a string of SQL."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = docstrings(tree)
+    where = []
+    for node in ast.walk(tree):
+        line = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names]
+            if any(n.split(".")[0] == "sqlite_utils" for n in names):
+                where.append(f"{line} imports sqlite_utils")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SQL_CALLS:
+                owner = ast.unparse(node.func.value)
+                if node.func.attr != "connect" or owner == "sqlite3":
+                    where.append(f"{line} calls {owner}.{node.func.attr}()")
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in skip
+            and SQL_TEXT.search(node.value)
+        ):
+            where.append(f"{line} holds SQL: {node.value[:40]!r}")
+    return where
+
+
+def test_only_the_store_speaks_sql() -> None:
+    """No module outside src/backtrack/store runs SQL, opens a connection or calls execute
+    (catching sqlite3.Error as a last resort in the command line is allowed)."""
+    spoken = [
+        place
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if SQL_HOME not in path.parents
+        for place in sql_spoken(path)
+    ]
+    assert spoken == []
+
+
+def test_the_sql_check_sees_sql() -> None:
+    """The check itself: each kind of SQL it looks for is found in the store."""
+    spoken = "\n".join(p for path in sorted(SQL_HOME.rglob("*.py")) for p in sql_spoken(path))
+    for kind in ("imports sqlite_utils", "sqlite3.connect()", ".execute()", "holds SQL"):
+        assert kind in spoken, kind
 
 
 def test_cli_module_does_not_import_textual() -> None:
@@ -141,7 +240,10 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
         "pydantic",
         "sqlite_utils",
         "backtrack.models",
-        "backtrack.store",
+        # the store package itself is light (its first-look module, glance, lives in it)
+        "backtrack.store.log",
+        "backtrack.store.connection",
+        "backtrack.store.values",
         "backtrack.store.migrations",
         "backtrack.rules",
         "backtrack.progression",
@@ -151,3 +253,15 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
         "backtrack.tui.screens.confirm",
     }
     assert not heavy & modules, sorted(heavy & modules)
+
+
+def test_store_package_is_light_and_its_reexports_resolve() -> None:
+    """`backtrack.store` and its first-look module load neither sqlite-utils nor pydantic;
+    every name it re-exports lazily is there."""
+    modules = imported_after("import backtrack.store, backtrack.store.glance")
+    assert not {"sqlite_utils", "pydantic", "backtrack.models"} & modules
+    import backtrack.store as store
+
+    for name in store.__all__:
+        assert getattr(store, name) is not None, name
+    assert store.Store.__module__ == "backtrack.store.log"
