@@ -24,96 +24,35 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from backtrack.errors import (
-        DatabaseBusy as DatabaseBusy,
-    )
-    from backtrack.errors import (
-        DatabaseDamaged as DatabaseDamaged,
-    )
-    from backtrack.errors import (
-        InvalidValue as InvalidValue,
-    )
-    from backtrack.errors import (
-        NotFound as NotFound,
-    )
-    from backtrack.errors import (
-        StoreError as StoreError,
-    )
-    from backtrack.store.backup import (
-        SQLITE_HEADER as SQLITE_HEADER,
-    )
-    from backtrack.store.backup import (
-        BackupError as BackupError,
-    )
+    from backtrack.errors import DatabaseBusy, DatabaseDamaged, InvalidValue, NotFound, StoreError
+    from backtrack.store.backup import SQLITE_HEADER, BackupError
     from backtrack.store.connection import (
-        BUSY_TIMEOUT_SECONDS as BUSY_TIMEOUT_SECONDS,
-    )
-    from backtrack.store.connection import (
-        backup_now as backup_now,
-    )
-    from backtrack.store.connection import (
-        busy_timeout_seconds as busy_timeout_seconds,
-    )
-    from backtrack.store.connection import (
-        open_database as open_database,
-    )
-    from backtrack.store.connection import (
-        translate_error as translate_error,
+        BUSY_TIMEOUT_SECONDS,
+        backup_now,
+        busy_timeout_seconds,
+        open_database,
+        translate_error,
     )
     from backtrack.store.csv_io import (
-        FORMULA_PREFIXES as FORMULA_PREFIXES,
+        FORMULA_PREFIXES,
+        IMPORT_COLUMNS,
+        SetImport,
+        csv_cell,
+        neutralise,
     )
-    from backtrack.store.csv_io import (
-        IMPORT_COLUMNS as IMPORT_COLUMNS,
-    )
-    from backtrack.store.csv_io import (
-        SetImport as SetImport,
-    )
-    from backtrack.store.csv_io import (
-        csv_cell as csv_cell,
-    )
-    from backtrack.store.csv_io import (
-        neutralise as neutralise,
-    )
-    from backtrack.store.history import (
-        ChartPoint as ChartPoint,
-    )
-    from backtrack.store.history import (
-        SessionSummary as SessionSummary,
-    )
-    from backtrack.store.history import (
-        TimelineEntry as TimelineEntry,
-    )
-    from backtrack.store.log import (
-        Store as Store,
-    )
-    from backtrack.store.plans import (
-        describe_override as describe_override,
-    )
-    from backtrack.store.sets import (
-        window_around as window_around,
-    )
+    from backtrack.store.history import ChartPoint, SessionSummary, TimelineEntry
+    from backtrack.store.log import Store
+    from backtrack.store.plans import describe_override
+    from backtrack.store.sets import window_around
     from backtrack.store.values import (
-        MAX_NAME_LENGTH as MAX_NAME_LENGTH,
+        MAX_NAME_LENGTH,
+        iso_utc,
+        parse_utc,
+        validate_athlete_name,
+        validate_pain,
+        validate_rpe,
     )
-    from backtrack.store.values import (
-        iso_utc as iso_utc,
-    )
-    from backtrack.store.values import (
-        parse_utc as parse_utc,
-    )
-    from backtrack.store.values import (
-        validate_athlete_name as validate_athlete_name,
-    )
-    from backtrack.store.values import (
-        validate_pain as validate_pain,
-    )
-    from backtrack.store.values import (
-        validate_rpe as validate_rpe,
-    )
-    from backtrack.units import (
-        MAX_LOAD_KG as MAX_LOAD_KG,
-    )
+    from backtrack.units import MAX_LOAD_KG
 
 _WHERE: dict[str, str] = {
     "DatabaseBusy": "backtrack.errors",
