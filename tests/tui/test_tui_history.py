@@ -17,16 +17,12 @@ from backtrack.clock import FixedClock
 from backtrack.export import HEADER
 from backtrack.store import Store
 from backtrack.tui.app import BacktrackApp, create_app
-from backtrack.tui.screens.history import (
-    ACTION_WORDS,
-    ROM_MIN_WIDTH,
-    Chart,
-    HistoryScreen,
-    ViewTabs,
-    fit_words,
-    rom_text,
-)
+from backtrack.tui.history_data import ACTION_WORDS, fit_words, rom_text
+from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.today import TodayScreen
+from backtrack.tui.widgets.history_chart import Chart
+from backtrack.tui.widgets.history_tables import ROM_MIN_WIDTH
+from backtrack.tui.widgets.view_tabs import ViewTabs
 from backtrack.units import format_load
 
 from .conftest import settle, start

@@ -17,434 +17,49 @@ under 100 ms), so: the first read starts when the screen is made and is drawn be
 first frame (one layout, one paint); the charts, tabs and dates are one widget each; the
 plan timeline's table and the date fields are built the first time they are used; and the
 tables draw their plain-text cells directly (`TextTable`). The current suggestion (the rules
-read the drill's whole plan log) is read after the rows are drawn.
+read the drill's whole plan log, under 1 ms) is read in the same worker, only when the
+newest session listed is undecided, so the rows are drawn once, with it.
+
+This module is the screen: its layout, keys, reads and export. What it reads and the words
+it writes are in `backtrack.tui.history_data`; the charts, the two tables and the view tabs
+are widgets (`history_chart`, `history_tables`, `view_tabs` in `backtrack.tui.widgets`).
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from fractions import Fraction
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
-from rich.color import Color as RichColor
-from rich.console import Console, ConsoleOptions, Group
-from rich.console import RenderResult as RichRenderResult
-from rich.segment import Segment, Segments
-from rich.style import Style as RichStyle
-from rich.text import Text
-from textual import events, on
-from textual.app import ComposeResult, RenderResult
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
-from textual.renderables.bar import Bar
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
 
 from backtrack.clock import local_date
-from backtrack.models import Athlete, Exercise, Plan, Suggestion
-from backtrack.store import ChartPoint, SessionSummary, Store, StoreError, TimelineEntry
-from backtrack.tui.desk import Desk
-from backtrack.tui.service import suggestion_now
-from backtrack.tui.widgets.text_table import TextTable, cell
+from backtrack.errors import StoreError
+from backtrack.tui.history_data import PAGE, day_text, export_name, free_path, load_history
+from backtrack.tui.widgets.history_chart import Chart
+from backtrack.tui.widgets.history_tables import SessionTable, TimelineTable
 from backtrack.tui.widgets.top_bar import TopBar
-from backtrack.units import format_load, format_number, from_kg
+from backtrack.tui.widgets.view_tabs import ViewTabs
+from backtrack.units import from_kg
+
+if TYPE_CHECKING:
+    from backtrack.models import Athlete
+    from backtrack.store import Store
+    from backtrack.tui.desk import Desk
+    from backtrack.tui.history_data import HistoryView
 
 DEFAULT_WEEKS = 26
 # How long building the screen waits for its first read (a few ms of SQL, started before
 # compose) so that the first frame has the rows: drawing an empty frame first costs more.
 FIRST_READ_WAIT = 0.03
-PAGE = 60
-CHART_POINTS = 90
-TIMELINE_LIMIT = 200
-ROM_MIN_WIDTH = 12  # the ROM column is never narrower (level number and a word or two)
-REASON_WIDTH = 58
-
-ACTION_WORDS = {
-    "progress_rom": "↑ ROM",
-    "progress_load": "↑ load",
-    "progress_volume": "↑ sets",
-    "hold": "hold",
-    "regress": "↓ regress",
-    "override": "override",
-}
-DATE_INPUT = {"restrict": r"[0-9-]*", "max_length": 10, "compact": True}
-STATUS_WORDS = {"accepted": "✓ taken", "declined": "✗ declined", "pending": "… pending"}
-
-
-@dataclass(frozen=True)
-class HistoryView:
-    """What the history screen shows for one drill and date range, read in one go."""
-
-    athlete: Athlete
-    exercise: Exercise
-    since: date | None
-    until: date | None
-    sessions: list[SessionSummary]
-    total: int  # sessions in the range (the table may show fewer)
-    chart: list[ChartPoint]
-    timeline: list[TimelineEntry]
-
-    @property
-    def span(self) -> tuple[date, date] | None:
-        """The first and last session dates in the chart, if any."""
-        if not self.chart:
-            return None
-        return self.chart[0].first, self.chart[-1].last
-
-
-def load_history(
-    store: Store,
-    athlete: Athlete,
-    exercise_id: str,
-    *,
-    since: date | None,
-    until: date | None,
-    limit: int = PAGE,
-    holds: bool = True,
-) -> HistoryView:
-    """Read the history screen's data for one drill and range (bounded, whatever the log's
-    size: `limit` sessions, CHART_POINTS chart points, TIMELINE_LIMIT timeline entries)."""
-    return HistoryView(
-        athlete=athlete,
-        exercise=store.catalog.get(exercise_id),
-        since=since,
-        until=until,
-        sessions=store.session_history(athlete, exercise_id, since=since, until=until, limit=limit),
-        total=store.session_count(athlete, exercise_id, since=since, until=until),
-        chart=store.chart_series(
-            athlete, exercise_id, since=since, until=until, points=CHART_POINTS
-        ),
-        timeline=store.plan_timeline(
-            athlete, exercise_id, since=since, until=until, limit=TIMELINE_LIMIT, holds=holds
-        ),
-    )
-
-
-def with_current(
-    sessions: list[SessionSummary], suggestion: Suggestion | None
-) -> list[SessionSummary]:
-    """`sessions` with the rules' current suggestion (as Today shows it) on the session it
-    judges, when nobody has accepted or declined one there: its status is 'pending'."""
-    if suggestion is None or suggestion.session_date is None:
-        return sessions
-    return [
-        replace(s, action=suggestion.action, status="pending", reason=suggestion.reason)
-        if s.day == suggestion.session_date and s.status in (None, "pending")
-        else s
-        for s in sessions
-    ]
-
-
-def undecided(view: HistoryView) -> bool:
-    """Whether the newest session listed has no decided suggestion (the rules' current one
-    may judge it)."""
-    return bool(view.sessions) and view.sessions[0].status in (None, "pending")
-
-
-# -- words ---------------------------------------------------------------------------------
-
-
-def short(text: str, width: int) -> str:
-    """`text` cut to `width` characters with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def fit_words(text: str, width: int) -> str:
-    """`text` if it fits in `width` characters, else cut with an ellipsis after a whole
-    word, and at the end of a clause rather than one word into the next:
-    '4 standing on a low box…' for '4 standing on a low box, past the toes' (a word cut
-    that would keep less than half the width is a plain cut instead)."""
-    if len(text) <= width:
-        return text
-    head = text[: width - 1]
-    if text[width - 1] != " " and " " in head:
-        words = head.rsplit(" ", 1)[0]
-        if len(words) >= width // 2:
-            head = words
-    clause, comma, tail = head.rpartition(", ")
-    if comma and len(tail.split()) < 2 and len(clause) >= width // 2:
-        head = clause
-    return head.rstrip(" ,;:-–") + "…"
-
-
-def rom_text(exercise: Exercise, level: int) -> str:
-    """A ROM level with its label, '4 standing on a low box, past the toes'."""
-    return f"{level} {exercise.rom_label(level)}"
-
-
-def day_text(day: date) -> str:
-    """'2 Sep 2026'."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def reps_text(row: SessionSummary) -> str:
-    """'3 × 8' or '3 × 6-8'."""
-    reps = str(row.reps_max) if row.reps_min == row.reps_max else f"{row.reps_min}-{row.reps_max}"
-    return f"{row.sets} × {reps}"
-
-
-def change_text(exercise: Exercise, before: Plan, after: Plan, unit: str) -> str:
-    """What a plan change does, briefly: 'ROM 2 → 3', '5 → 7.5 kg', 'sets 3 → 4'."""
-    parts = []
-    if before.rom_level != after.rom_level:
-        parts.append(f"ROM {before.rom_level} → {after.rom_level}")
-    if abs(before.load_kg - after.load_kg) > 1e-9:
-        old = format_number(from_kg(before.load_kg, unit), 2)  # type: ignore[arg-type]
-        parts.append(f"{old} → {format_load(after.load_kg, unit)}")  # type: ignore[arg-type]
-    if before.sets != after.sets:
-        parts.append(f"sets {before.sets} → {after.sets}")
-    if before.active != after.active:
-        parts.append("on" if after.active else "off")
-    return ", ".join(parts) or "no change"
-
-
-def _pain_cell(pain: int | None) -> Text:
-    if pain is None:
-        return cell("–")
-    return cell(str(pain), "bold $error" if pain > 5 else "$warning" if pain > 3 else "")
-
-
-def _status_cell(status: str | None) -> Text:
-    if status is None:
-        return cell("")
-    style = {"accepted": "$success", "declined": "bold $warning"}.get(status, "")
-    return cell(STATUS_WORDS.get(status, status), style)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "athlete"
-
-
-def export_name(athlete: Athlete, since: date | None, until: date | None) -> str:
-    """'backtrack-ann-2026-05-29-to-2026-11-25.csv' for the range shown."""
-    start = since.isoformat() if since else "start"
-    end = until.isoformat() if until else "now"
-    return f"backtrack-{_slug(athlete.name)}-{start}-to-{end}.csv"
-
-
-def free_path(folder: Path, name: str) -> Path:
-    """`folder/name`, or with -2, -3 ... before the suffix if that file exists."""
-    path = folder / name
-    number = 2
-    while path.exists():
-        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
-        number += 1
-    return path
-
-
-# -- widgets -------------------------------------------------------------------------------
-
-
-class GapSparkline:
-    """Textual's sparkline (the same buckets, bars and colours) over values that may be
-    missing: a column whose points all have no value (None, e.g. no pain recorded) stays
-    blank, where a 0 would look like the lowest value."""
-
-    BARS = "▁▂▃▄▅▆▇█"
-
-    def __init__(
-        self,
-        values: Sequence[float | None],
-        *,
-        width: int,
-        height: int,
-        min_color: RichColor,
-        max_color: RichColor,
-    ) -> None:
-        self.values = values
-        self.width = width
-        self.height = height
-        self.min_color = min_color
-        self.max_color = max_color
-
-    @staticmethod
-    def _buckets(values: Sequence[float | None], count: int) -> list[Sequence[float | None]]:
-        """`values` cut into `count` runs, as Textual's sparkline cuts them (empty ones
-        dropped)."""
-        step = Fraction(len(values), count)
-        runs = (values[int(step * n) : int(step * (n + 1))] for n in range(count))
-        return [run for run in runs if run]
-
-    def _blend(self, ratio: float) -> RichStyle:
-        low, high = self.min_color.triplet, self.max_color.triplet
-        if low is None or high is None:
-            return RichStyle.from_color(self.max_color)
-        return RichStyle.from_color(
-            RichColor.from_rgb(*(a + (b - a) * ratio for a, b in zip(low, high, strict=True)))
-        )
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
-        width, height = self.width, self.height
-        known = [v for v in self.values if v is not None]
-        if not self.values:  # no points: a floor line, as Textual draws it
-            yield from [Segment.line()] * (height - 1)
-            yield Segment("▁" * width, RichStyle.from_color(self.min_color))
-            return
-        if len(self.values) == 1:  # one point fills the width, as in Textual's
-            bar = "█" * width if known else " " * width
-            for line in range(height):
-                yield Segment(bar, RichStyle.from_color(self.max_color))
-                if line < height - 1:
-                    yield Segment.line()
-            return
-        low, high = (min(known), max(known)) if known else (0.0, 0.0)
-        extent = high - low or 1
-        levels = len(self.BARS) * height - 1
-        summaries = [
-            max((v for v in run if v is not None), default=None)
-            for run in self._buckets(self.values, width)
-        ]
-        step = len(summaries) / width
-        for line in reversed(range(height)):
-            floor, ceiling = line * len(self.BARS), (line + 1) * len(self.BARS)
-            at = 0.0  # added up step by step, as Textual does (the same columns, to the bit)
-            for _ in range(width):
-                value = summaries[int(at)]
-                at += step
-                if value is None:
-                    yield Segment(" ")
-                    continue
-                ratio = (value - low) / extent
-                level = int(ratio * levels)
-                if level < floor:
-                    yield Segment(" ")
-                elif level >= ceiling:
-                    yield Segment("█", self._blend(ratio))
-                else:
-                    yield Segment(self.BARS[level % len(self.BARS)], self._blend(ratio))
-            if line > 0:
-                yield Segment.line()
-
-
-class Chart(Widget):
-    """A titled sparkline with its lowest, highest and latest value and its date range.
-
-    One widget that draws both (three widgets per chart made the screen slower to open).
-    """
-
-    DEFAULT_CSS = """
-    Chart {
-        width: 1fr; height: 6;
-        border: round $primary 60%; border-title-color: $text; border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        padding: 0 1;
-        & > .chart--max { color: $primary; }
-        & > .chart--min { color: $primary 30%; }
-        & > .chart--numbers { color: $text-muted; }
-    }
-    """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"chart--max", "chart--min", "chart--numbers"}
-    LINES = 3
-
-    def __init__(self, title: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.border_title = title
-        self.values: list[float | None] = []
-        self.numbers = ""
-
-    def show(self, values: list[float | None], unit: str, span: tuple[date, date] | None) -> None:
-        """Draw `values` (oldest first; None where nothing was recorded, left blank) with
-        their numbers and dates."""
-        self.values = values
-        known = [v for v in values if v is not None]
-        self.border_subtitle = ""
-        if not values:
-            self.numbers = "no sessions in this range"
-        elif not known:
-            self.numbers = "none recorded in this range"
-        else:
-            low, high, last = min(known), max(known), values[-1]
-            self.numbers = (
-                f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
-                f"last {'–' if last is None else format_number(last, 2)}{unit}"
-            )
-        if values and span is not None:
-            first, end = span
-            self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
-        self.refresh()
-
-    def render(self) -> RenderResult:
-        _, base = self.background_colors
-        low = base + self.get_component_styles("chart--min").color
-        high = base + self.get_component_styles("chart--max").color
-        line = GapSparkline(
-            self.values,
-            width=self.content_size.width,
-            height=self.LINES,
-            min_color=low.rich_color,
-            max_color=high.rich_color,
-        )
-        style = self.get_component_rich_style("chart--numbers")
-        numbers = Text(self.numbers, style=style, no_wrap=True, end="")
-        return Group(line, Segments([Segment.line()]), numbers)  # the line does not end itself
-
-
-class ViewTabs(Widget):
-    """The names of the two views with the one shown underlined; a click shows the other."""
-
-    DEFAULT_CSS = """
-    ViewTabs {
-        height: 2;
-        & > .view-tabs--name { color: $foreground 50%; }
-        & > .view-tabs--shown { color: $foreground; }
-        & > .view-tabs--bar { color: $block-cursor-background; background: $foreground 10%; }
-    }
-    """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "view-tabs--name",
-        "view-tabs--shown",
-        "view-tabs--bar",
-    }
-    NAMES = ("Sessions", "Plan timeline")
-
-    shown: reactive[int] = reactive(0)
-
-    class Picked(Message):
-        """A view's name was clicked."""
-
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    def _spans(self) -> list[tuple[int, int]]:
-        """Each name's first and last column (a space either side of the name)."""
-        spans, x = [], 0
-        for name in self.NAMES:
-            spans.append((x, x + len(name) + 2))
-            x += len(name) + 2
-        return spans
-
-    def render(self) -> RenderResult:
-        name = self.get_component_rich_style("view-tabs--name")
-        shown = self.get_component_rich_style("view-tabs--shown")
-        names = Text.assemble(
-            *((f" {n} ", shown if i == self.shown else name) for i, n in enumerate(self.NAMES)),
-            no_wrap=True,
-        )
-        bar = self.get_component_rich_style("view-tabs--bar")
-        start, end = self._spans()[self.shown]
-        underline = Bar(
-            highlight_range=(start + 1, end - 1),  # under the name, as Textual's tabs do
-            highlight_style=RichStyle.from_color(bar.color),
-            background_style=RichStyle.from_color(bar.bgcolor),
-            width=self.size.width,
-        )
-        return Group(names, underline)
-
-    def on_click(self, event: events.Click) -> None:
-        for index, (start, end) in enumerate(self._spans()):
-            if start <= event.x < end:
-                self.post_message(self.Picked(index))
 
 
 class HistoryScreen(Screen[None]):
@@ -528,11 +143,13 @@ class HistoryScreen(Screen[None]):
         self.view: HistoryView | None = None
         self._generation = 0
         self._first_read = threading.Event()
+        self._first_view: HistoryView | None = None  # set by the first read, then _first_read
         self.reload()  # read while the screen is built; on_mount draws it if it is in
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Top bar, drills, range, charts, the sessions table (the timeline comes later)."""
         yield TopBar(self.athlete.name, "history")  # with the rest time, as on every screen
         yield Static(id="drills")
         with Horizontal(id="range"):
@@ -544,14 +161,27 @@ class HistoryScreen(Screen[None]):
             yield Chart("Pain (0-10)", id="chart-pain")
         with Vertical(id="views"):
             yield ViewTabs()
-            yield TextTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield SessionTable(id="sessions")
             yield Static(classes="detail", id="session-detail")
             # the plan timeline's table is built the first time it is shown (v)
         yield Footer(compact=True)
 
     @staticmethod
     def _date_value(day: date | None) -> str:
+        """A date field's text: the ISO date, or '' for an open end."""
         return day.isoformat() if day else ""
+
+    @classmethod
+    def _date_input(cls, day: date | None, placeholder: str, field_id: str) -> Input:
+        """A one-line date field (digits and '-', YYYY-MM-DD) showing `day`."""
+        return Input(
+            cls._date_value(day),
+            placeholder=placeholder,
+            restrict=r"[0-9-]*",
+            max_length=10,
+            compact=True,
+            id=field_id,
+        )
 
     def _dates_text(self) -> Content:
         """'From [2026-05-29] to [2026-11-25]' drawn like the date fields that f brings up."""
@@ -566,15 +196,12 @@ class HistoryScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
-        sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns("Date", "Sets", "Load")
-        sessions.add_column("ROM", width=ROM_MIN_WIDTH, key="rom")  # sized to the room left
-        sessions.add_columns("RPE", "Pain", "Next")
-        sessions.add_column("Taken", width=10)  # styled cells: the width is not measured
-        sessions.focus()
+        """Focus the sessions and draw the first read if it is in (it usually is)."""
+        self.query_one("#sessions", SessionTable).focus()  # its columns are in (its own mount)
         self._show_drills()
-        if self._first_read.wait(FIRST_READ_WAIT) and self.view is None:
-            self._show(self._first_view)  # one layout, one paint: no empty frame first
+        first = self._first_view if self._first_read.wait(FIRST_READ_WAIT) else None
+        if first is not None and self.view is None:
+            self._show(first)  # one layout, one paint: no empty frame first
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
@@ -593,15 +220,13 @@ class HistoryScreen(Screen[None]):
         """Read the shown drill and range again in a thread worker."""
         self._generation += 1
         generation = self._generation
-        args = (self.athlete, self.exercise_id)
+        athlete, exercise_id = self.athlete, self.exercise_id
         since, until, limit, holds = self.since, self.until, self.limit, self.holds
 
         def read(store: Store) -> HistoryView:
-            view = load_history(store, *args, since=since, until=until, limit=limit, holds=holds)
-            if not undecided(view):
-                return view
-            suggestion, _ = suggestion_now(store, *args)  # the one Today shows (< 1 ms)
-            return replace(view, sessions=with_current(view.sessions, suggestion))
+            return load_history(
+                store, athlete, exercise_id, since=since, until=until, limit=limit, holds=holds
+            )
 
         def job() -> None:
             try:
@@ -617,20 +242,24 @@ class HistoryScreen(Screen[None]):
         self.run_worker(job, thread=True, group="history-read", exit_on_error=False)
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
+        """Draw the newest read (an older one that finishes late is dropped)."""
         if message.generation != self._generation or message.view is self.view:
             return  # an older read finished after a newer one started, or it is drawn
         self._show(message.view)
 
     def _show(self, view: HistoryView) -> None:
+        """Keep `view` as the one on show and draw it."""
         self.view = view
         self._render_view(view)
 
     def on_history_screen_failed(self, message: Failed) -> None:
+        """Say what could not be done and why."""
         self.notify(f"Could not {message.doing}: {message.reason}", severity="error", timeout=12)
 
     # -- drawing --------------------------------------------------------------------------
 
     def _show_drills(self) -> None:
+        """The drills' names and numbers, the one on show highlighted."""
         parts: list[Content | str] = []
         for index, drill_id in enumerate(self.drills):
             name = self.desk.catalog.get(drill_id).name
@@ -640,6 +269,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#drills", Static).update(Content.assemble(*parts))
 
     def _render_view(self, view: HistoryView) -> None:
+        """Draw `view`: the range's words, the three charts and the tables."""
         unit = view.athlete.unit
         span = view.span
         shown = len(view.sessions)
@@ -662,55 +292,9 @@ class HistoryScreen(Screen[None]):
         if self._timeline_table() is not None:
             self._fill_timeline(view)
 
-    @staticmethod
-    def _session_cells(view: HistoryView) -> list[list[str | Text]]:
-        """The sessions table's cells, a row per session (the ROM with its whole label)."""
-        return [
-            [
-                s.day.isoformat(),  # str cells are shown as typed (TextTable)
-                reps_text(s),
-                format_load(s.load_kg, view.athlete.unit),
-                rom_text(view.exercise, s.rom_level),
-                format_number(s.rpe) if s.rpe is not None else "–",
-                _pain_cell(s.pain),
-                ACTION_WORDS.get(s.action or "", s.action or ""),
-                _status_cell(s.status),
-            ]
-            for s in view.sessions
-        ]
-
-    def _rom_width(self, table: DataTable, rows: list[list[str | Text]]) -> int:
-        """How wide the ROM column can be: the room the other columns and the scrollbar
-        leave in the table's width, at least ROM_MIN_WIDTH, at most the longest label's."""
-        pad = 2 * table.cell_padding
-        others = table.styles.scrollbar_size_vertical + pad  # the ROM column's own padding
-        for index, column in enumerate(table.ordered_columns):
-            if column.key == "rom":
-                continue
-            if not column.auto_width:
-                others += column.width + pad
-                continue
-            texts = [
-                cell if isinstance(cell, str) else cell.plain for cell in (r[index] for r in rows)
-            ]
-            widest = max([column.content_width, column.label.cell_len, *map(cell_len, texts)])
-            others += widest + pad
-        room = (self.size.width or self.app.size.width) - others  # the table spans the screen
-        longest = max((cell_len(str(r[3])) for r in rows), default=0)
-        return max(ROM_MIN_WIDTH, min(room, longest))
-
     def _fill_sessions(self, view: HistoryView) -> None:
-        table = self.query_one("#sessions", DataTable)
-        row = table.cursor_row
-        rows = self._session_cells(view)
-        width = self._rom_width(table, rows)
-        table.clear()
-        table.columns["rom"].width = width  # type: ignore[index]
-        for s, cells in zip(view.sessions, rows, strict=True):
-            cells[3] = fit_words(str(cells[3]), width)
-            table.add_row(*cells, key=s.day.isoformat())
-        if view.sessions:
-            table.move_cursor(row=min(row, len(view.sessions) - 1))
+        """Show the view's sessions and the highlighted one's detail line."""
+        self.query_one("#sessions", SessionTable).show(view)
         self._session_detail()
 
     def on_resize(self) -> None:
@@ -718,61 +302,30 @@ class HistoryScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        table = self.query_one("#sessions", DataTable)
-        if self._rom_width(table, self._session_cells(view)) != table.columns["rom"].width:  # type: ignore[index]
+        if not self.query_one("#sessions", SessionTable).fits(view):
             self._fill_sessions(view)
 
-    def _timeline_table(self) -> DataTable | None:
+    def _timeline_table(self) -> TimelineTable | None:
         """The plan timeline's table, once it has been shown."""
         found = self.query("#timeline")
-        return found.first(DataTable) if found else None
+        return found.first(TimelineTable) if found else None
 
     def _fill_timeline(self, view: HistoryView) -> None:
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        for index, entry in enumerate(view.timeline):
-            day = entry.session_date or entry.at.date()
-            decision = "clinician" if entry.source == "clinician" else entry.status
-            change = change_text(view.exercise, entry.before, entry.after, view.athlete.unit)
-            table.add_row(
-                day.isoformat(),
-                "hold" if change == "no change" else change,
-                _status_cell(decision) if decision != "clinician" else "clinician",
-                short(entry.reason, REASON_WIDTH),
-                key=str(index),
-            )
+        """Show the view's timeline and the highlighted entry's detail line."""
+        self.query_one("#timeline", TimelineTable).show(view)
         self._timeline_detail()
 
     @on(DataTable.RowHighlighted, "#sessions")
     def _session_detail(self) -> None:
+        """Say in full what the highlighted session was and what was suggested."""
         detail = self.query_one("#session-detail", Static)
-        view, table = self.view, self.query_one("#sessions", DataTable)
-        if view is None or not view.sessions:
-            detail.update("")
-            return
-        row = view.sessions[min(table.cursor_row, len(view.sessions) - 1)]
-        rom = f"ROM {row.rom_level}: {view.exercise.rom_label(row.rom_level)}"
-        heading = f"{row.day} · {rom}"  # the whole label: the column may have cut it
-        if row.reason is None:
-            detail.update(Content(f"{heading} · no suggestion judged this session yet."))
-            return
-        action = ACTION_WORDS.get(row.action or "", row.action or "")
-        if row.status == "pending":
-            detail.update(Content(f"{heading} · {action}, not decided yet\n{row.reason}"))
-            return
-        taken = STATUS_WORDS.get(row.status or "", row.status or "")
-        detail.update(Content(f"{heading} · {action} ({taken})\n{row.reason}"))
+        detail.update(self.query_one("#sessions", SessionTable).detail(self.view))
 
     @on(DataTable.RowHighlighted, "#timeline")
     def _timeline_detail(self) -> None:
+        """Say when the highlighted timeline entry was decided, and its whole reason."""
         detail = self.query_one("#timeline-detail", Static)
-        view, table = self.view, self.query_one("#timeline", DataTable)
-        if view is None or not view.timeline:
-            holds = "" if self.holds else " (accepted holds hidden: o shows them)"
-            detail.update(f"No decided suggestions or overrides in this range{holds}.")
-            return
-        entry = view.timeline[min(table.cursor_row, len(view.timeline) - 1)]
-        detail.update(f"{entry.at:%Y-%m-%d %H:%M} UTC — {entry.reason}")
+        detail.update(self.query_one("#timeline", TimelineTable).detail(self.view, self.holds))
 
     # -- keys -----------------------------------------------------------------------------
 
@@ -802,9 +355,9 @@ class HistoryScreen(Screen[None]):
             dates = self.query_one("#range-dates", Static)
             await self.query_one("#range", Horizontal).mount(
                 Static("From ", classes="label"),
-                Input(self._date_value(self.since), placeholder="start", **DATE_INPUT, id="since"),
+                self._date_input(self.since, "start", "since"),
                 Static("to ", classes="label"),
-                Input(self._date_value(self.until), placeholder="today", **DATE_INPUT, id="until"),
+                self._date_input(self.until, "today", "until"),
                 before=dates,
             )
             dates.display = False
@@ -825,6 +378,7 @@ class HistoryScreen(Screen[None]):
 
     @on(ViewTabs.Picked)
     async def _view_clicked(self, event: ViewTabs.Picked) -> None:
+        """Show the view whose name was clicked."""
         await self._show_view(event.index)
 
     def _focus_view(self) -> None:
@@ -835,13 +389,9 @@ class HistoryScreen(Screen[None]):
         """Show the sessions (0) or the plan timeline (1), building the timeline's table
         the first time."""
         if index == 1 and self._timeline_table() is None:
-            timeline = TextTable(id="timeline", cursor_type="row", zebra_stripes=True)
             await self.query_one("#views").mount(
-                timeline, Static(classes="detail", id="timeline-detail")
-            )
-            timeline.add_columns("Date", "Change")
-            timeline.add_column("Decision", width=10)
-            timeline.add_column("Reason")
+                TimelineTable(id="timeline"), Static(classes="detail", id="timeline-detail")
+            )  # mount returns once the table's on_mount has added its columns
             if self.view is not None:
                 self._fill_timeline(self.view)
             else:
@@ -869,6 +419,7 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _range_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a date field: apply the range and go back to the table."""
         event.stop()
         if self._apply_range():
             self._focus_view()
@@ -929,6 +480,7 @@ class HistoryScreen(Screen[None]):
         self.run_worker(job, thread=True, group="history-export", exit_on_error=False)
 
     def on_history_screen_exported(self, message: Exported) -> None:
+        """Say how many sets were written, and where."""
         self.notify(
             f"{message.count} sets written to {message.path}",
             title="Exported",

@@ -1,0 +1,186 @@
+"""The history screen's two tables: one row per session, and the plan timeline.
+
+Both draw plain-text cells directly (`TextTable`) and say, for the line under them, what
+the highlighted row is about in full (the cells may cut it). The sessions table gives its
+ROM column the room the other columns leave, so a ROM label is cut after a word or a clause
+on a narrow terminal and shown whole on a wide one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+from backtrack.tui.history_data import (
+    action_text,
+    change_text,
+    fit_words,
+    reps_text,
+    rom_text,
+    short,
+    status_text,
+)
+from backtrack.tui.widgets.text_table import TextTable, cell
+from backtrack.units import format_load, format_number
+
+if TYPE_CHECKING:
+    from backtrack.tui.history_data import HistoryView
+
+ROM_MIN_WIDTH = 12  # the ROM column is never narrower (level number and a word or two)
+REASON_WIDTH = 58
+ROM = ColumnKey("rom")
+
+Row = TypeVar("Row")
+
+
+def pain_cell(pain: int | None) -> Text:
+    """A session's highest pain, in the warning colour above 3 and the error colour above 5
+    ('–' when none was recorded)."""
+    if pain is None:
+        return cell("–")
+    return cell(str(pain), "bold $error" if pain > 5 else "$warning" if pain > 3 else "")
+
+
+def status_cell(status: str | None) -> Text:
+    """Whether a suggestion was taken, declined or is pending, in words and colour."""
+    if status is None:
+        return cell("")
+    style = {"accepted": "$success", "declined": "bold $warning"}.get(status, "")
+    return cell(status_text(status), style)
+
+
+def at_cursor(table: DataTable[Any], rows: Sequence[Row]) -> Row:
+    """The item of `rows` (one per table row, not empty) under the table's cursor; the last
+    one if the cursor is past the end."""
+    return rows[min(table.cursor_row, len(rows) - 1)]
+
+
+class SessionTable(TextTable):
+    """A row per session, newest first: date, sets × reps, load, ROM, hardest RPE, highest
+    pain, the suggestion of that day and whether it was taken."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Add the columns (the ROM column is sized when rows are shown)."""
+        self.add_columns("Date", "Sets", "Load")
+        self.add_column("ROM", width=ROM_MIN_WIDTH, key=ROM.value)  # sized to the room left
+        self.add_columns("RPE", "Pain", "Next")
+        self.add_column("Taken", width=10)  # styled cells: the width is not measured
+
+    @staticmethod
+    def cells(view: HistoryView) -> list[list[str | Text]]:
+        """The table's cells, a row per session (the ROM with its whole label)."""
+        return [
+            [
+                s.day.isoformat(),  # str cells are shown as typed (TextTable)
+                reps_text(s),
+                format_load(s.load_kg, view.athlete.unit),
+                rom_text(view.exercise, s.rom_level),
+                format_number(s.rpe) if s.rpe is not None else "–",
+                pain_cell(s.pain),
+                action_text(s.action),
+                status_cell(s.status),
+            ]
+            for s in view.sessions
+        ]
+
+    def rom_width(self, rows: list[list[str | Text]]) -> int:
+        """How wide the ROM column can be: the room the other columns and the scrollbar
+        leave in the table's width, at least ROM_MIN_WIDTH, at most the longest label's."""
+        pad = 2 * self.cell_padding
+        others = self.styles.scrollbar_size_vertical + pad  # the ROM column's own padding
+        for index, column in enumerate(self.ordered_columns):
+            if column.key == ROM:
+                continue
+            if not column.auto_width:
+                others += column.width + pad
+                continue
+            texts = [
+                value if isinstance(value, str) else value.plain
+                for value in (r[index] for r in rows)
+            ]
+            widest = max([column.content_width, column.label.cell_len, *map(cell_len, texts)])
+            others += widest + pad
+        screen = self.screen.size.width or self.app.size.width  # the table spans the screen
+        longest = max((cell_len(str(r[3])) for r in rows), default=0)
+        return max(ROM_MIN_WIDTH, min(screen - others, longest))
+
+    def fits(self, view: HistoryView) -> bool:
+        """Whether the ROM column has the width `show` would give it now (after a resize it
+        may not)."""
+        return self.rom_width(self.cells(view)) == self.columns[ROM].width
+
+    def show(self, view: HistoryView) -> None:
+        """Show the view's sessions, ROM labels fitted to the room there is; the cursor stays
+        on the row it was on (the last, if there are fewer now)."""
+        row = self.cursor_row
+        rows = self.cells(view)
+        width = self.rom_width(rows)
+        self.clear()
+        self.columns[ROM].width = width
+        for s, cells in zip(view.sessions, rows, strict=True):
+            cells[3] = fit_words(str(cells[3]), width)
+            self.add_row(*cells, key=s.day.isoformat())
+        if view.sessions:
+            self.move_cursor(row=min(row, len(view.sessions) - 1))
+
+    def detail(self, view: HistoryView | None) -> Content | str:
+        """The line under the table: the highlighted session's whole ROM label and its
+        suggestion with the reason."""
+        if view is None or not view.sessions:
+            return ""
+        row = at_cursor(self, view.sessions)
+        rom = f"ROM {row.rom_level}: {view.exercise.rom_label(row.rom_level)}"
+        heading = f"{row.day} · {rom}"  # the whole label: the column may have cut it
+        if row.reason is None:
+            return Content(f"{heading} · no suggestion judged this session yet.")
+        action = action_text(row.action)
+        if row.status == "pending":
+            return Content(f"{heading} · {action}, not decided yet\n{row.reason}")
+        return Content(f"{heading} · {action} ({status_text(row.status)})\n{row.reason}")
+
+
+class TimelineTable(TextTable):
+    """The plan timeline, newest first: progressions, holds, regressions, declined
+    suggestions and clinician overrides, each with its reason."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Add the columns."""
+        self.add_columns("Date", "Change")
+        self.add_column("Decision", width=10)
+        self.add_column("Reason")
+
+    def show(self, view: HistoryView) -> None:
+        """Show the view's timeline entries, the reasons cut to REASON_WIDTH."""
+        self.clear()
+        for index, entry in enumerate(view.timeline):
+            day = entry.session_date or entry.at.date()
+            decision = "clinician" if entry.source == "clinician" else entry.status
+            change = change_text(entry.before, entry.after, view.athlete.unit)
+            self.add_row(
+                day.isoformat(),
+                "hold" if change == "no change" else change,
+                status_cell(decision) if decision != "clinician" else "clinician",
+                short(entry.reason, REASON_WIDTH),
+                key=str(index),
+            )
+
+    def detail(self, view: HistoryView | None, holds: bool) -> str:
+        """The line under the table: when the highlighted entry was decided and its whole
+        reason (or that there is none, and whether accepted holds are hidden)."""
+        if view is None or not view.timeline:
+            hidden = "" if holds else " (accepted holds hidden: o shows them)"
+            return f"No decided suggestions or overrides in this range{hidden}."
+        entry = at_cursor(self, view.timeline)
+        return f"{entry.at:%Y-%m-%d %H:%M} UTC — {entry.reason}"
