@@ -68,9 +68,7 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         isinstance(n, ast.FunctionDef) and n.name == "__getattr__" for n in tree.body
     )
     if lazy:
-        targets.update(
-            n.value for n in nodes if isinstance(n, ast.Constant) and n.value in modules
-        )
+        targets.update(n.value for n in nodes if isinstance(n, ast.Constant) and n.value in modules)
     return {t for t in targets if t in modules and t != name}
 
 

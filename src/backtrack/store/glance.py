@@ -28,6 +28,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from backtrack.units import Unit, parse_unit
+
 if TYPE_CHECKING:
     from backtrack.catalog import Catalog
 
@@ -76,7 +78,7 @@ class Glance(NamedTuple):
 
     athlete_id: int
     athlete_name: str
-    unit: str
+    unit: Unit
     day: date
     shared: bool  # several active athletes, or a PIN: the app locks itself when left alone
     drills: tuple[DrillGlance, ...]
@@ -184,7 +186,7 @@ def _read(
             [athlete_id, plan.exercise_id, day.isoformat()],
         ).fetchone()
         drills.append(DrillGlance(facts[plan.exercise_id], plan, done))
-    return Glance(athlete_id, name, unit, day, shared, tuple(drills))
+    return Glance(athlete_id, name, parse_unit(unit), day, shared, tuple(drills))
 
 
 def _plans(rows: Iterable[Any], facts: Mapping[str, DrillFacts]) -> list[PlanFacts] | None:

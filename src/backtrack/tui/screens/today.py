@@ -55,7 +55,7 @@ from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
 from backtrack.tui.widgets.top_bar import TopBar, day_text
-from backtrack.units import Unit, format_load, parse_unit
+from backtrack.units import Unit, format_load
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -122,7 +122,7 @@ class TodayScreen(Screen[None]):
         self._gym = gym
         self.glance = glance
         # The first look's unit, checked once (the store keeps it 'kg' or 'lb').
-        self._glance_unit: Unit = parse_unit(glance.unit) if glance is not None else "kg"
+        self._glance_unit: Unit = glance.unit if glance is not None else "kg"
         self.view: TodayView | None = None
         self.waiting: list[Callable[[], None]] = []  # keys pressed before today was read
         self.complete = asyncio.Event()  # set once the page's every widget is mounted
