@@ -443,3 +443,28 @@ def test_history_timeline_snapshot(snap_compare, demo_app: BacktrackApp, local_z
 
     assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
     assert finished
+
+
+async def test_a_reason_with_brackets_shows_as_written_under_the_timeline(
+    demo_app: BacktrackApp, demo_db: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    """A reason is plain text, never markup: a catalog label such as 'box [/] step' must not
+    crash the line under the timeline (Textual would read '[/]' as a closing tag)."""
+    from backtrack.models import Suggestion
+
+    store = Store.open(demo_db, catalog, clock)
+    try:
+        demo = store.athlete("demo", create=False)
+        plan = store.plan(demo, CURL)
+        odd = Suggestion(
+            exercise_id=CURL, action="hold", plan=plan, reason="ROM 3 [/] on the [b]box[/b]"
+        )
+        store.record_decision(demo, odd, plan, accepted=False)
+    finally:
+        store.close()
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        detail = screen.query_one("#timeline-detail", Static)
+        assert "ROM 3 [/] on the [b]box[/b]" in str(detail.render())

@@ -176,11 +176,12 @@ class TimelineTable(TextTable):
                 key=str(index),
             )
 
-    def detail(self, view: HistoryView | None, holds: bool) -> str:
+    def detail(self, view: HistoryView | None, holds: bool) -> Content:
         """The line under the table: when the highlighted entry was decided and its whole
-        reason (or that there is none, and whether accepted holds are hidden)."""
+        reason (or that there is none, and whether accepted holds are hidden). Plain text,
+        never markup: a reason may quote a catalog label with brackets in it."""
         if view is None or not view.timeline:
             hidden = "" if holds else " (accepted holds hidden: o shows them)"
-            return f"No decided suggestions or overrides in this range{hidden}."
+            return Content(f"No decided suggestions or overrides in this range{hidden}.")
         entry = at_cursor(self, view.timeline)
-        return f"{entry.at:%Y-%m-%d %H:%M} UTC — {entry.reason}"
+        return Content(f"{entry.at:%Y-%m-%d %H:%M} UTC — {entry.reason}")
