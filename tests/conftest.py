@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.cli import cli
-from backtrack.clock import FixedClock
+from backtrack.clock import FixedClock, SystemClock
 from backtrack.store import Store
 
 XDG_VARS = (
@@ -66,6 +66,19 @@ def catalog() -> Catalog:
 def clock() -> FixedClock:
     """A clock that stands at 2026-11-25 08:00 UTC until moved."""
     return FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def machine_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], FixedClock]:
+    """Stop the machine's clock (what the command line reads) at a moment, for commands that
+    judge 'today' (a break, a flare today); returns the FixedClock, to move it along."""
+
+    def stop_at(moment: datetime) -> FixedClock:
+        fixed = FixedClock(moment)
+        monkeypatch.setattr(SystemClock, "now", lambda self: fixed.now())
+        return fixed
+
+    return stop_at
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ STORE = [
     "backtrack.store.log",
     "backtrack.store.migrations",
     "backtrack.store.plans",
+    "backtrack.store.safety",
     "backtrack.store.sets",
     "backtrack.store.values",
 ]
@@ -29,6 +30,8 @@ DOMAIN = [
     "backtrack.models",
     "backtrack.catalog",
     "backtrack.rules",
+    "backtrack.settings",
+    "backtrack.red_flags",
     "backtrack.export",
     "backtrack.progression",
     "backtrack.units",

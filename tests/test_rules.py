@@ -623,23 +623,23 @@ CASES = [
     ),
     pytest.param(
         Case(
-            "hold",
+            "stop",
             ("Set 3 hurt at 6/10", "stop this drill and contact your clinician"),
             plan=plan(rom=1, load=0.0),
             session=session(rom=1, load=0.0, pain=(2, 2, 6)),
         ),
-        id="regress-at-start-holds-and-sends-to-clinician",
+        id="pain-regress-at-start-stops-and-sends-to-clinician",
     ),
     pytest.param(
         Case(
-            "hold",
+            "stop",
             ("stop this drill and contact your clinician",),
             plan=plan(sets=2, rom=1, load=0.0),
             session=session(reps=(8, 8), rom=1, load=0.0),
             checkins=checkins(1, 4),
             changes=(change("progress_volume", 20), change("override", 10)),
         ),
-        id="regress-below-start-after-override-holds",
+        id="rise-regress-below-start-after-override-stops",
     ),
     # --- judged sessions and no session ------------------------------------------------
     pytest.param(
@@ -883,7 +883,7 @@ def test_a_regress_trigger_always_wins_over_progress(
     missed_before: tuple[int, int],
 ) -> None:
     """Each of the three regress triggers, added to any input, gives a regress (or, with
-    every axis at its start, the hold that sends the lifter to their clinician)."""
+    every axis at its start, a stop for pain and a hold asking for a review for reps)."""
     current: Plan = args["plan"]
     sets = args["session"] or session(load=current.load_kg, rom=current.rom_level)
     overrides: dict[str, Any] = {"last_judged": None}
@@ -905,8 +905,12 @@ def test_a_regress_trigger_always_wins_over_progress(
         assert result.action == "regress", result.reason
         (axis,) = changed(current, result.plan)
         assert getattr(result.plan, axis) < getattr(current, axis), "a regress steps down"
-    else:
+    elif trigger == "missed-range-twice":
         assert result.action == "hold", result.reason
+        assert result.plan == current
+        assert result.reason.endswith("review this drill with your clinician")
+    else:
+        assert result.action == "stop", result.reason
         assert result.plan == current
         assert result.reason.endswith("stop this drill and contact your clinician")
     assert result.session_date == D0

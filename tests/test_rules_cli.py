@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ DRILL = "jefferson-curl"
 
 
 @pytest.fixture(autouse=True)
-def utc_machine(local_zone) -> None:
-    """Session dates follow the machine's zone: pin it so the dates below are the lifter's."""
+def utc_machine(local_zone, machine_clock) -> None:
+    """Session dates follow the machine's zone: pin it so the dates below are the lifter's;
+    and the machine's clock stands on the day after the last of them (no break, no flare
+    today unless a test says so)."""
     local_zone("UTC")
+    machine_clock(datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
 
 
 def ok(run, *args: str) -> str:

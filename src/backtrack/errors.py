@@ -30,3 +30,8 @@ class InvalidValue(StoreError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class NothingToDecide(StoreError):
+    """accept or decline of a suggestion that is no decision: it waits for a check-in, or
+    for a clinician to clear a red flag or resume a stopped drill."""

@@ -16,20 +16,33 @@ from backtrack.units import Unit
 Axis = Literal["rom", "load", "volume"]
 AXES: tuple[Axis, ...] = ("rom", "load", "volume")
 
-Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress"]
+Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress", "stop"]
 
 # What a recorded plan change was: a rules suggestion that was accepted, or a clinician override.
 ChangeKind = Literal[
-    "progress_rom", "progress_load", "progress_volume", "hold", "regress", "override"
+    "progress_rom", "progress_load", "progress_volume", "hold", "regress", "stop", "override"
 ]
 
-KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Which rule made a suggestion (rules.py names them in its docstring, in order).
+Rule = Literal[
+    "red_flag",  # an open red flag: every drill stops until a clinician clears it
+    "stopped",  # the drill was stopped by the rules; a clinician resumes it
+    "layoff",  # back after a break: one step lower
+    "start",  # no session yet
+    "judged",  # the newest session is already decided
+    "pain",  # a set hurt above the pain limit
+    "rise",  # back pain rose by the next day
+    "missed",  # two sessions below the rep range
+    "checkin",  # a check-in the rules need is missing
+    "flare",  # back pain at or above the flare level
+    "sore",  # acceptable pain, but not a day to progress
+    "progress",  # earned a step up
+    "gap",  # what is missing to progress
+]
+# Rules whose suggestion is nothing to decide: it waits for a check-in, or for a clinician.
+UNDECIDABLE_RULES: frozenset[str] = frozenset({"checkin", "red_flag", "stopped"})
 
-# Thresholds of the clinic's protocol, shared by the rules and the screens that explain them.
-EASY_RPE = 7.0  # RPE 7 or easier (RIR 3 or more) is "easy"
-PAIN_LIMIT = 5  # pain above this during a set regresses (pain-monitoring model)
-PAIN_PROGRESS_MAX = 3  # pain at most this on every counted set to progress
-PAIN_CHANGE_THAT_MATTERS = 2  # smallest change in pain that matters (points out of 10)
+KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class Athlete(BaseModel):
@@ -151,7 +164,8 @@ class SetEntry(BaseModel):
 
 
 class CheckIn(BaseModel):
-    """'Back pain right now', 0-10, at a moment (UTC) on a local date."""
+    """'Back pain right now', 0-10, at a moment (UTC) on a local date, with any red-flag
+    symptoms reported (keys of red_flags.py) and a note."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -159,6 +173,8 @@ class CheckIn(BaseModel):
     at: datetime
     local_date: date
     pain: int = Field(ge=0, le=10)
+    red_flags: tuple[str, ...] = ()
+    note: str | None = None
 
 
 class PlanChange(BaseModel):
@@ -186,3 +202,10 @@ class Suggestion(BaseModel):
     session_date: date | None = Field(
         default=None, description="the session this judges; None when there is none to judge"
     )
+    rule: Rule | None = Field(default=None, description="which rule made it (None: unknown)")
+
+    @property
+    def decidable(self) -> bool:
+        """Whether accept or decline means anything: not while the rules wait for a check-in
+        or for a clinician to clear a red flag."""
+        return self.rule not in UNDECIDABLE_RULES

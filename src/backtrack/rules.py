@@ -1,7 +1,9 @@
 """The progression rules: what the next session of a drill should be, and why.
 
-Everything here is pure: the rules read the drill, its plan, the last two sessions, the
-athlete's check-ins and the plan's history, and return a `Suggestion`. No SQL, no screens,
+Everything here is pure: the rules read the drill, its plan, its newest sessions, the
+athlete's check-ins, the plan's history, the athlete's rule settings (settings.py) and what
+else is known today (`Situation`: open red flags, today's date, whether a break was already
+dealt with), and return a `Suggestion` that names the rule it came from. No SQL, no screens,
 no clock; the same input always gives the same answer.
 
 In plain words, the newest session S of a drill is judged once (a session whose suggestion
@@ -9,44 +11,64 @@ was accepted or declined is not judged again: log the next one). A set *counts* 
 plan when it was done at the plan's load (within 0.01 kg) and at least its ROM level.
 The baseline is the latest "back pain right now" check-in in the 24 hours before S's first
 set; the response is the first check-in on a later local date, at most 96 hours after S's
-last set. Then, first match wins:
+last set. The numbers below are the defaults; a clinician can change each per athlete.
 
-1. regress if any set hurt above 5/10 (pain-monitoring model, Silbernagel et al. 2007);
-2. regress if back pain rose 2 points or more from baseline to response (the smallest change
-   that matters, Farrar 2001, Ostelo 2008);
-3. regress if S and the session before it both had 2 or more counted sets below the rep range;
-4. hold if the baseline or the response check-in is missing (and say which to record);
-5. hold if a set hurt at 4 or 5/10, or back pain rose by 1 point: fine to train, not to progress;
-6. progress if at least the plan's sets counted and every counted set reached the top of the
-   rep range at RPE 7 or easier with pain 3 or less: one step on the first axis of the drill's
-   progression order (ROM, load or sets) that is not at its cap;
-7. hold otherwise, naming what was missing.
+Before any session is judged:
+
+- red flag: a red-flag symptom reported and not cleared by a clinician stops every drill
+  (action `stop`, nothing to decide) until `backtrack clear-flag`;
+- a break: no set of the drill in the last `layoff_days` (14) local days: one step lower,
+  once per break (after accept or decline the drill holds until a set is logged).
+
+Then, for S, first match wins:
+
+1. regress if any set hurt above `pain_limit` (5/10; pain-monitoring model, Silbernagel et
+   al. 2007);
+2. regress if back pain rose `rise_regress` (2) points or more from baseline to response
+   (the smallest change that matters, Farrar 2001, Ostelo 2008);
+3. regress if S and the session before it both had 2 or more counted sets below the rep
+   range;
+4. hold if the baseline or the response check-in is missing (nothing to decide yet);
+5. hold (flare) if the baseline or the response is `flare_pain` (7) or more; contact the
+   clinician if it does not settle within a week, at once when check-ins stayed that high
+   for 7 days;
+6. hold if a set hurt above `progress_pain_max` (3, up to the limit), or back pain rose by
+   at least 1 and less than `rise_regress`: fine to train, not to progress;
+7. progress if at least the plan's sets counted and every counted set reached the top of the
+   rep range at `easy_rpe` (7) or easier with pain `progress_pain_max` or less, in each of
+   the last `sessions_to_progress` (1) sessions since the plan last changed (each also
+   clear of rules 1-6): one step on the first axis of the drill's progression order (ROM,
+   load or sets) that is not at its cap. A check-in at the flare level today turns it into
+   a hold (flare);
+8. hold otherwise, naming what was missing.
 
 A regress undoes the most recent accepted progression not undone yet; without one it steps
-down the first axis above its starting value (ROM, then load, then sets). A drill already at
-its starting plan is not regressed: the lifter is told to stop it and contact their clinician.
-Exactly one plan variable changes on a progress or regress, none on a hold.
+down the first axis above its starting value (ROM, then load, then sets). A pain regress
+(rules 1-2) at the starting plan is a `stop`: accepted, the drill leaves the sessions until
+a clinician resumes it. Rule 3 at the starting plan holds and asks for a review.
+Exactly one plan variable changes on a progress or regress, none on a hold or a stop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 from backtrack.models import (
-    EASY_RPE,
-    PAIN_CHANGE_THAT_MATTERS,
-    PAIN_LIMIT,
-    PAIN_PROGRESS_MAX,
     Action,
     Axis,
     CheckIn,
     Exercise,
     Plan,
     PlanChange,
+    Rule,
     SetEntry,
     Suggestion,
 )
+from backtrack.red_flags import advice, check_keys
+from backtrack.settings import DEFAULTS, RuleSettings
 from backtrack.units import Unit, format_load, format_number
 
 LOAD_TOLERANCE_KG = 0.01  # a set within this of the plan's load counts (lb rounding)
@@ -54,6 +76,9 @@ EPSILON_KG = 1e-9  # float slack when comparing loads with caps and starting val
 BASELINE_WINDOW = timedelta(hours=24)
 RESPONSE_WINDOW = timedelta(hours=96)
 MISSED_SETS = 2  # counted sets below the rep range, in two sessions running, that regress
+FLARE_TOO_LONG_DAYS = 7  # check-ins at the flare level this long: contact the clinician now
+# How far back the caller should give check-ins, so a long flare can be seen.
+FLARE_LOOKBACK = timedelta(days=31)
 
 _PROGRESS_ACTION: dict[Axis, Action] = {
     "rom": "progress_rom",
@@ -65,6 +90,29 @@ _REGRESS_ORDER: tuple[Axis, ...] = ("rom", "load", "volume")
 _STOP = "stop this drill and contact your clinician"
 
 
+@dataclass(frozen=True)
+class Situation:
+    """What the rules know besides the drill's own log.
+
+    `red_flags`: the athlete's check-ins with red flags no clinician has cleared yet;
+    `today`: the local date (None leaves out the break and the flare-on-arrival checks);
+    `layoff_decided`: a break suggestion was accepted or declined since the drill's last set.
+    """
+
+    red_flags: tuple[CheckIn, ...] = ()
+    today: date | None = None
+    layoff_decided: bool = False
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What rules 1-8 make of one session, before it becomes a suggestion."""
+
+    kind: Literal["regress", "hold", "progress"]
+    rule: Rule
+    reason: str
+
+
 def suggest(
     exercise: Exercise,
     plan: Plan,
@@ -74,46 +122,98 @@ def suggest(
     changes: Sequence[PlanChange],
     last_judged: date | None,
     unit: Unit = "kg",
+    *,
+    older: Sequence[Sequence[SetEntry]] = (),
+    settings: RuleSettings = DEFAULTS,
+    situation: Situation = Situation(),
 ) -> Suggestion:
     """Judge the drill's newest session and suggest the next plan, with a one-line reason.
 
-    `session` is S (the newest session's sets), `previous` the session before it, `checkins`
-    the athlete's check-ins, `changes` the drill's accepted plan changes, `last_judged` the
+    `session` is S (the newest session's sets), `previous` the session before it, `older`
+    the sessions before that, newest first (needed when `sessions_to_progress` > 2),
+    `checkins` the athlete's check-ins (around those sessions, and the last month up to
+    today for a long flare), `changes` the drill's accepted plan changes, `last_judged` the
     newest session date already judged. Never changes more than one plan variable.
     """
+    if situation.red_flags:
+        return _red_flag_stop(exercise, plan, situation.red_flags)
     if not session:
         return _hold(
             exercise,
             plan,
             f"No session logged yet: start here — {_plan_text(exercise, plan, unit)}",
+            rule="start",
         )
     day = max(s.session_date for s in session)
+    judge = _Judge(exercise, plan, day, changes, unit)
+    if situation.today is not None and not situation.layoff_decided:
+        days = (situation.today - day).days
+        if days >= settings.layoff_days:
+            return judge.layoff(days)
     if last_judged is not None and day <= last_judged:
         return _hold(
             exercise,
             plan,
             f"Your session on {day.isoformat()} has already been judged: "
             f"log your next session at this plan ({_plan_text(exercise, plan, unit)})",
+            rule="judged",
         )
 
+    verdict = _assess(session, previous, plan, checkins, settings)
+    if verdict.kind == "regress":
+        return judge.regress(verdict.reason, verdict.rule)
+    if verdict.rule == "flare":
+        return judge.hold(verdict.reason + _flare_advice(checkins, settings), "flare")
+    if verdict.kind == "hold":
+        return judge.hold(verdict.reason, verdict.rule)
+    streak_gap = _streak_gap([session, previous, *older], plan, checkins, changes, settings)
+    if streak_gap:
+        return judge.hold(streak_gap, "gap")
+    arrival = _flare_today(checkins, situation.today, settings)
+    if arrival is not None:
+        return judge.hold(
+            f"Back pain at {arrival.pain}/10 today: a flare (your flare level is "
+            f"{settings.flare_pain}), so not a day to progress, though your last session "
+            f"earned it" + _flare_advice(checkins, settings),
+            "flare",
+        )
+    in_a_row = settings.sessions_to_progress
+    because = verdict.reason + (f", {in_a_row} sessions in a row" if in_a_row >= 2 else "")
+    return judge.progress(because)
+
+
+def _assess(
+    session: Sequence[SetEntry],
+    previous: Sequence[SetEntry],
+    plan: Plan,
+    checkins: Sequence[CheckIn],
+    settings: RuleSettings,
+) -> _Verdict:
+    """Rules 1-8 for one session (rule 7 for this session alone)."""
     sets = _ordered(session)
+    day = max(s.session_date for s in sets)
     baseline = _baseline(sets, checkins)
     response = _response(sets, day, checkins)
-    judge = _Judge(exercise, plan, day, changes, unit)
 
     # 1. a set hurt above the acceptable limit
-    hurt = [s for s in sets if s.pain is not None and s.pain > PAIN_LIMIT]
+    hurt = [s for s in sets if s.pain is not None and s.pain > settings.pain_limit]
     if hurt:
         worst = max(hurt, key=lambda s: s.pain or 0)
-        return judge.regress(f"Set {worst.set_number} hurt at {worst.pain}/10 (above {PAIN_LIMIT})")
+        return _Verdict(
+            "regress",
+            "pain",
+            f"Set {worst.set_number} hurt at {worst.pain}/10 (above {settings.pain_limit})",
+        )
 
     # 2. back pain rose by a change that matters
     if baseline is not None and response is not None:
         rise = response.pain - baseline.pain
-        if rise >= PAIN_CHANGE_THAT_MATTERS:
-            return judge.regress(
+        if rise >= settings.rise_regress:
+            return _Verdict(
+                "regress",
+                "rise",
                 f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-                f"({PAIN_CHANGE_THAT_MATTERS} points or more)"
+                f"({settings.rise_regress} points or more)",
             )
 
     # 3. missed the rep range twice running at this plan
@@ -121,37 +221,164 @@ def suggest(
         len(_missed(sets, plan)) >= MISSED_SETS
         and len(_missed(_ordered(previous), plan)) >= MISSED_SETS
     ):
-        return judge.regress(
-            f"Two sessions in a row with {MISSED_SETS} or more sets below {plan.reps_min} reps"
+        return _Verdict(
+            "regress",
+            "missed",
+            f"Two sessions in a row with {MISSED_SETS} or more sets below {plan.reps_min} reps",
         )
 
     # 4. a check-in the rules need is missing
     if baseline is None or response is None:
-        return judge.hold(_missing_checkin_reason(day, baseline is None, response is None))
+        return _Verdict(
+            "hold", "checkin", _missing_checkin_reason(day, baseline is None, response is None)
+        )
 
-    # 5. acceptable, but not a day to progress
-    sore = [s for s in sets if s.pain is not None and s.pain > PAIN_PROGRESS_MAX]
+    # 5. a flare: back pain at the flare level before or after the session
+    flare = max((baseline, response), key=lambda c: c.pain)
+    if flare.pain >= settings.flare_pain:
+        when = "before this session" if flare is baseline else "by the next check-in"
+        return _Verdict(
+            "hold",
+            "flare",
+            f"Back pain at {flare.pain}/10 {when}: a flare (your flare level is "
+            f"{settings.flare_pain}), not a day to progress",
+        )
+
+    # 6. acceptable, but not a day to progress
+    sore = [s for s in sets if s.pain is not None and s.pain > settings.progress_pain_max]
     if sore:
         worst = max(sore, key=lambda s: s.pain or 0)
-        return judge.hold(
-            f"Set {worst.set_number} hurt at {worst.pain}/10 (up to {PAIN_LIMIT} is acceptable): "
-            "keep training at this plan, but not a day to progress"
+        return _Verdict(
+            "hold",
+            "sore",
+            f"Set {worst.set_number} hurt at {worst.pain}/10 (up to {settings.pain_limit} is "
+            f"acceptable, {settings.progress_pain_max} or less to progress): keep training at "
+            "this plan, but not a day to progress",
         )
-    if response.pain - baseline.pain == 1:
-        return judge.hold(
+    rise = response.pain - baseline.pain
+    if 1 <= rise < settings.rise_regress:
+        points = "1 point" if rise == 1 else f"{rise} points"
+        return _Verdict(
+            "hold",
+            "sore",
             f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-            "(1 point): keep training at this plan, but not a day to progress"
+            f"({points}): keep training at this plan, but not a day to progress (a rise of "
+            f"{settings.rise_regress} steps back)",
         )
 
-    # 6. every counted set at the top of the range, easy and pain-free enough
-    gaps = _gaps(sets, plan)
+    # 7. every counted set at the top of the range, easy and pain-free enough
+    gaps = _gaps(sets, plan, settings)
     if not gaps:
-        return judge.progress(_success_text(sets, plan))
+        return _Verdict("progress", "progress", _success_text(sets, plan, settings))
 
-    # 7. anything else
-    return judge.hold(
+    # 8. anything else
+    return _Verdict(
+        "hold",
+        "gap",
         f"Keep this plan: {'; '.join(gaps)}. To progress: {plan.sets} sets of {plan.reps_max} "
-        f"reps at RPE {format_number(EASY_RPE)} or easier with pain {PAIN_PROGRESS_MAX} or less"
+        f"reps at RPE {format_number(settings.easy_rpe)} or easier with pain "
+        f"{settings.progress_pain_max} or less",
+    )
+
+
+def _streak_gap(
+    sessions: Sequence[Sequence[SetEntry]],
+    plan: Plan,
+    checkins: Sequence[CheckIn],
+    changes: Sequence[PlanChange],
+    settings: RuleSettings,
+) -> str:
+    """Why the sessions before S do not complete `sessions_to_progress` in a row since the
+    plan last changed ('' when they do, or only S is needed)."""
+    needed = settings.sessions_to_progress
+    if needed <= 1:
+        return ""
+    changed_at = max(
+        (_utc(c.at) for c in changes if c.before != c.after or c.kind == "override"),
+        default=None,
+    )
+    streak = [
+        sets
+        for sets in sessions[:needed]
+        if sets and (changed_at is None or min(_utc(s.performed_at) for s in sets) > changed_at)
+    ]
+    if len(streak) < needed:
+        since = " since the plan last changed" if changed_at is not None else ""
+        return (
+            f"This session earned a progression; {needed} sessions in a row are needed, "
+            f"{len(streak)} so far{since}: log the next one at this plan"
+        )
+    for index, sets in enumerate(streak[1:], start=1):
+        older = streak[index + 1] if index + 1 < len(streak) else ()
+        verdict = _assess(sets, older, plan, checkins, settings)
+        if verdict.kind != "progress":
+            day = max(s.session_date for s in sets)
+            return (
+                f"This session earned a progression, but {needed} sessions in a row are "
+                f"needed and the one on {day.isoformat()} did not: {verdict.reason}"
+            )
+    return ""
+
+
+def _flare_today(
+    checkins: Sequence[CheckIn], today: date | None, settings: RuleSettings
+) -> CheckIn | None:
+    """Today's highest check-in when it is at the flare level, else None."""
+    if today is None:
+        return None
+    todays = [c for c in checkins if c.local_date == today]
+    worst = max(todays, key=lambda c: c.pain, default=None)
+    return worst if worst is not None and worst.pain >= settings.flare_pain else None
+
+
+def flare_days(checkins: Sequence[CheckIn], settings: RuleSettings) -> int:
+    """For how many days the newest check-ins have all been at the flare level (0: the
+    newest is below it): from the first of that unbroken run to the newest."""
+    run: list[CheckIn] = []
+    for checkin in sorted(checkins, key=_checkin_key, reverse=True):
+        if checkin.pain < settings.flare_pain:
+            break
+        run.append(checkin)
+    if not run:
+        return 0
+    return (run[0].local_date - run[-1].local_date).days
+
+
+def flare_guidance(checkins: Sequence[CheckIn], settings: RuleSettings) -> str:
+    """What to do in a flare: the sentence shown as soon as a check-in reaches the flare
+    level (and added to every flare hold), naming a long flare."""
+    days = flare_days(checkins, settings)
+    if days >= FLARE_TOO_LONG_DAYS:
+        return (
+            f"Back pain has stayed at {settings.flare_pain}/10 or more for {days} days: "
+            "contact your clinician now"
+        )
+    return (
+        "Train only as far as it settles; contact your clinician if it does not settle "
+        "within a week, or at once with any red-flag symptom"
+    )
+
+
+def _flare_advice(checkins: Sequence[CheckIn], settings: RuleSettings) -> str:
+    """The flare guidance as the end of a reason."""
+    return ". " + flare_guidance(checkins, settings)
+
+
+def _red_flag_stop(exercise: Exercise, plan: Plan, flagged: Sequence[CheckIn]) -> Suggestion:
+    """Rule 0: every drill stops while a red flag is open; it judges no session."""
+    keys = check_keys(key for checkin in flagged for key in checkin.red_flags)
+    first = min(c.local_date for c in flagged)
+    return Suggestion(
+        exercise_id=exercise.id,
+        action="stop",
+        plan=plan,
+        reason=(
+            f"Red flag reported on {first.isoformat()} ({', '.join(keys)}): "
+            f"{advice(keys)} Training stays stopped until a clinician clears it "
+            "(backtrack clear-flag)"
+        ),
+        session_date=None,
+        rule="red_flag",
     )
 
 
@@ -175,9 +402,9 @@ class _Judge:
         self.changes = changes
         self.unit = unit
 
-    def hold(self, reason: str) -> Suggestion:
+    def hold(self, reason: str, rule: Rule) -> Suggestion:
         """A hold that judges S: the plan as it is."""
-        return _hold(self.exercise, self.plan, reason, self.day)
+        return _hold(self.exercise, self.plan, reason, self.day, rule=rule)
 
     def progress(self, because: str) -> Suggestion:
         """One step up on the first axis of the progression order not at its cap, else hold."""
@@ -188,42 +415,82 @@ class _Judge:
                     _PROGRESS_ACTION[axis],
                     stepped,
                     f"{because}: next time, {_axis_text(self.exercise, stepped, axis, self.unit)}",
+                    "progress",
                 )
         return self.hold(
             f"{because}, and every step is at its cap: top of the ladder — "
-            "review the plan with your clinician"
+            "review the plan with your clinician",
+            "progress",
         )
 
-    def regress(self, because: str) -> Suggestion:
+    def regress(self, because: str, rule: Rule) -> Suggestion:
         """Undo the last progression not undone yet, else step down the first axis above start.
 
-        With every axis at (or below) its starting value it is a hold telling the lifter to
-        stop the drill and contact their clinician.
+        With every axis at (or below) its starting value: a pain regress (rules 1-2) is a
+        stop; the rep-range regress (rule 3) is a hold asking for a review.
         """
         step = _regress_step(self.exercise, self.plan, self.changes)
         if step is None:
-            return self.hold(f"{because}, and this drill is already at its starting plan: {_STOP}")
+            if rule == "missed":
+                return self.hold(
+                    f"{because}, at the starting plan: review this drill with your clinician",
+                    rule,
+                )
+            return self._suggestion(
+                "stop",
+                self.plan,
+                f"{because}, and this drill is already at its starting plan: {_STOP}",
+                rule,
+            )
         axis, stepped = step
         return self._suggestion(
             "regress",
             stepped,
             f"{because}: back to {_axis_text(self.exercise, stepped, axis, self.unit)}",
+            rule,
         )
 
-    def _suggestion(self, action: Action, plan: Plan, reason: str) -> Suggestion:
+    def layoff(self, days: int) -> Suggestion:
+        """Back after a break of `days`: one step lower, or a hold at the starting plan."""
+        since = f"{days} days since your last {self.exercise.name}"
+        step = _regress_step(self.exercise, self.plan, self.changes)
+        if step is None:
+            return self.hold(
+                f"{since}: come back at your starting plan "
+                f"({_plan_text(self.exercise, self.plan, self.unit)})",
+                "layoff",
+            )
+        axis, stepped = step
+        return self._suggestion(
+            "regress",
+            stepped,
+            f"{since}: come back one step lower — "
+            f"{_axis_text(self.exercise, stepped, axis, self.unit)}",
+            "layoff",
+        )
+
+    def _suggestion(self, action: Action, plan: Plan, reason: str, rule: Rule) -> Suggestion:
         return Suggestion(
             exercise_id=self.exercise.id,
             action=action,
             plan=plan,
             reason=reason,
             session_date=self.day,
+            rule=rule,
         )
 
 
-def _hold(exercise: Exercise, plan: Plan, reason: str, day: date | None = None) -> Suggestion:
+def _hold(
+    exercise: Exercise, plan: Plan, reason: str, day: date | None = None, *, rule: Rule
+) -> Suggestion:
     """A hold at `plan`, judging the session of `day` (None: no session is judged)."""
     return Suggestion(
-        exercise_id=exercise.id, action="hold", plan=plan, reason=reason, session_date=day
+        exercise_id=exercise.id,
+        action="hold",
+        plan=plan,
+        reason=reason,
+        session_date=day,
+        rule=rule,
     )
 
 
@@ -260,7 +527,7 @@ def _missed(sets: Sequence[SetEntry], plan: Plan) -> list[SetEntry]:
     return [s for s in _counted(sets, plan) if s.reps < plan.reps_min]
 
 
-def _gaps(sets: Sequence[SetEntry], plan: Plan) -> list[str]:
+def _gaps(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> list[str]:
     """What stands between S and a progression, one phrase each; empty: S earns one."""
     counted = _counted(sets, plan)
     gaps: list[str] = []
@@ -273,7 +540,7 @@ def _gaps(sets: Sequence[SetEntry], plan: Plan) -> list[str]:
     no_rpe = [s for s in counted if s.rpe is None]
     if no_rpe:
         gaps.append(f"RPE not recorded on {_set_names(no_rpe)}")
-    hard = [s for s in counted if s.rpe is not None and s.rpe > EASY_RPE]
+    hard = [s for s in counted if s.rpe is not None and s.rpe > settings.easy_rpe]
     if hard:
         gaps.append(
             _join([f"set {s.set_number} was RPE {format_number(s.rpe or 0)}" for s in hard])
@@ -281,7 +548,7 @@ def _gaps(sets: Sequence[SetEntry], plan: Plan) -> list[str]:
     no_pain = [s for s in counted if s.pain is None]
     if no_pain:
         gaps.append(f"pain not recorded on {_set_names(no_pain)}")
-    sore = [s for s in counted if s.pain is not None and s.pain > PAIN_PROGRESS_MAX]
+    sore = [s for s in counted if s.pain is not None and s.pain > settings.progress_pain_max]
     if sore:  # caught earlier by the pain rules; kept so this list alone is complete
         gaps.append(_join([f"set {s.set_number} hurt at {s.pain}/10" for s in sore]))
     return gaps
@@ -311,13 +578,14 @@ def _uncounted_text(sets: Sequence[SetEntry], plan: Plan, counted: int) -> str:
     return f"only {counted} of {plan.sets} sets counted: {why}"
 
 
-def _success_text(sets: Sequence[SetEntry], plan: Plan) -> str:
+def _success_text(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> str:
     """'All 3 sets reached 8 reps at RPE 7 or easier with pain 3 or less'."""
     counted = _counted(sets, plan)
     noun = "sets" if len(counted) == len(sets) else "counted sets"
     return (
         f"All {len(counted)} {noun} reached {plan.reps_max} reps at RPE "
-        f"{format_number(EASY_RPE)} or easier with pain {PAIN_PROGRESS_MAX} or less"
+        f"{format_number(settings.easy_rpe)} or easier with pain {settings.progress_pain_max} "
+        "or less"
     )
 
 

@@ -5,9 +5,10 @@ BACKTRACK_ATHLETE, default `me`). Bad input exits with status 2 and a one-line m
 names the bad value, and writes nothing. The TUI is imported only when it runs.
 
 The commands live by concern and are registered here: `training` (log, checkin, plan, next,
-accept, decline), `transfer` (export, import), `roster` (the athletes group) and
-`maintenance` (exercises, backup, restore, demo); `base` holds the error contract and the
-shared options, `params` the parameter types. None of them imports this package back.
+accept, decline), `transfer` (export, import), `roster` (the athletes group), `clinic`
+(rules, clear-flag) and `maintenance` (exercises, backup, restore, demo); `base` holds the
+error contract and the shared options, `params` the parameter types. None of them imports
+this package back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import click
 
 from backtrack import __version__
 from backtrack.cli.base import BacktrackGroup, _db_path, common_options
+from backtrack.cli.clinic import clear_flag, rules
 from backtrack.cli.maintenance import backup_, demo, exercises, restore
 from backtrack.cli.roster import athletes
 from backtrack.cli.training import accept, checkin, decline, log, next_, plan
@@ -56,6 +58,8 @@ cli.add_command(plan)
 cli.add_command(next_)
 cli.add_command(accept)
 cli.add_command(decline)
+cli.add_command(rules)
+cli.add_command(clear_flag)
 cli.add_command(export)
 cli.add_command(import_)
 cli.add_command(athletes)

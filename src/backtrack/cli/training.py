@@ -15,6 +15,7 @@ import click
 from backtrack.catalog import Catalog
 from backtrack.cli.base import _catalog, _db_path, _echo_json, _opened, common_options
 from backtrack.cli.params import RPE, UNIT, FiniteFloat, Moment
+from backtrack.red_flags import RED_FLAGS
 from backtrack.units import MAX_LOAD_KG, Unit, format_load, format_number, to_kg
 
 if TYPE_CHECKING:  # the models (pydantic) load when a command opens the store
@@ -146,16 +147,56 @@ def _refuse_log_load(load: float | None, unit: Unit) -> None:
         )
 
 
-@click.command()
+CHECKIN_HELP = (
+    "Record 'back pain right now' (0-10): today's baseline, yesterday's response.\n\n"
+    "Never prompts. With --red-flag KEY (repeatable) it records red-flag symptoms and "
+    "prints what to do; at or above the athlete's flare level it prints the flare "
+    "guidance.\n\n\b\nRed flags (KEY: the question):\n"
+    + "\n".join(f"  {flag.key}: {flag.question}" for flag in RED_FLAGS)
+)
+
+
+@click.command(help=CHECKIN_HELP)
 @click.option("--pain", type=click.IntRange(0, 10), required=True, help="Back pain now, 0-10.")
+@click.option(
+    "--red-flag",
+    "flags",
+    multiple=True,
+    type=click.Choice([flag.key for flag in RED_FLAGS]),
+    help="A red-flag symptom since the last session (repeat for more; see below).",
+)
+@click.option("--note", help="A free-text note.")
 @click.option("--at", type=Moment(), help="When (ISO-8601; no offset = local). Default: now.")
 @common_options
-def checkin(pain: int, at: tuple[datetime, date] | None, db: Path | None, athlete: str) -> None:
-    """Record 'back pain right now' (0-10): today's baseline, yesterday's response."""
+def checkin(
+    pain: int,
+    flags: tuple[str, ...],
+    note: str | None,
+    at: tuple[datetime, date] | None,
+    db: Path | None,
+    athlete: str,
+) -> None:
+    from backtrack.progression import check_in
+
     with _opened(db, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
-        entry = store.check_in(person, pain, at=at[0] if at else None, local=at[1] if at else None)
+        outcome = check_in(
+            store,
+            person,
+            pain,
+            at=at[0] if at else None,
+            local=at[1] if at else None,
+            flags=flags,
+            flags_asked=bool(flags),
+            note=note,
+        )
+    entry = outcome.checkin
     click.echo(f"Checked in {person.name} on {entry.local_date}: back pain {entry.pain}/10")
+    if outcome.red_flag_advice:
+        click.echo(f"RED FLAG ({', '.join(entry.red_flags)}): {outcome.red_flag_advice}")
+        click.echo("  Training is stopped until a clinician clears it (backtrack clear-flag).")
+    if outcome.flare:
+        click.echo(f"FLARE: {outcome.flare}")
 
 
 @click.command()
@@ -206,17 +247,28 @@ def plan(
                 person, exercise.id, sets=sets, load_kg=load_kg, rom_level=rom, active=active
             )
         plans = store.plans(person)
+        stopped = store.stopped_drills(person)
     if exercise is not None:
         plans = [p for p in plans if p.exercise_id == exercise.id]
     if as_json:
         _echo_json(
-            [{"exercise": p.exercise_id, "active": p.active, **_plan_json(p)} for p in plans]
+            [
+                {
+                    "exercise": p.exercise_id,
+                    "active": p.active,
+                    **_plan_json(p),
+                    "stopped": p.exercise_id in stopped,
+                }
+                for p in plans
+            ]
         )
         return
     click.echo(f"Plans for {person.name} (loads in {person.unit}):")
     for p in plans:
         e = catalog.get(p.exercise_id)
         state = "" if p.active else "  (inactive)"
+        if p.exercise_id in stopped:
+            state += f"  (stopped {stopped[p.exercise_id].at:%Y-%m-%d})"
         click.echo(f"  {e.id:<26} {_plan_words(e, p, person)}{state}")
 
 
@@ -252,20 +304,33 @@ def next_(drill: str | None, as_json: bool, db: Path | None, athlete: str) -> No
     exercise = _exercise(catalog, drill) if drill else None
     with _opened(db, catalog, athlete=athlete) as store, store.write():
         person = store.athlete(athlete)
+        stopped = store.stopped_drills(person)
         ids = (
-            [exercise.id] if exercise else [p.exercise_id for p in store.plans(person) if p.active]
+            [exercise.id]
+            if exercise
+            else [
+                p.exercise_id
+                for p in store.plans(person)
+                if p.active and p.exercise_id not in stopped
+            ]
         )
         suggestions = [next_suggestion(store, person, i) for i in ids]
     if as_json:
         _echo_json([_suggestion_json(s) for s in suggestions])
         return
-    if not suggestions:
+    if not suggestions and not stopped:
         click.echo(f"No active drills for {person.name}: see `backtrack plan --help`.")
     for s in suggestions:
         e = catalog.get(s.exercise_id)
         click.echo(f"{e.name}: {s.action.replace('_', ' ')}")
         click.echo(f"  {s.reason}")
-        click.echo(f"  next time: {_plan_words(e, s.plan, person)}")
+        if s.action != "stop" and s.rule != "stopped":
+            click.echo(f"  next time: {_plan_words(e, s.plan, person)}")
+    for drill_id, mark in [] if exercise else sorted(stopped.items()):
+        click.echo(
+            f"{catalog.get(drill_id).name}: stopped on {mark.at:%Y-%m-%d} ({mark.reason}); "
+            f"your clinician can resume it with `backtrack plan {drill_id} --active`"
+        )
 
 
 def _decide(drill: str, db: Path | None, athlete: str, *, accept: bool) -> None:

@@ -29,18 +29,31 @@ from backtrack.cli.params import Day
 @click.option("--since", type=Day(), help="First local date to include (YYYY-MM-DD).")
 @click.option("--until", type=Day(), help="Last local date to include (YYYY-MM-DD).")
 @click.option("--all-athletes", is_flag=True, help="Every athlete, not just --athlete.")
+@click.option(
+    "--decisions",
+    is_flag=True,
+    help="Export the rules' suggestions and clinician overrides instead of sets.",
+)
+@click.option("--checkins", is_flag=True, help="Export check-ins instead of sets.")
 @common_options
 def export(
     output: Path,
     since: date | None,
     until: date | None,
     all_athletes: bool,
+    decisions: bool,
+    checkins: bool,
     db: Path | None,
     athlete: str,
 ) -> None:
-    """Export sets as CSV, one row per set."""
-    from backtrack.export import export_to_file, write_csv
+    """Export sets as CSV, one row per set (or, with --decisions or --checkins, one row per
+    suggestion and override, or per check-in)."""
+    from backtrack.export import export_to_file, write_checkins, write_csv, write_decisions
 
+    if decisions and checkins:
+        raise click.UsageError("give --decisions or --checkins, not both")
+    write = write_decisions if decisions else write_checkins if checkins else write_csv
+    what = "suggestions and overrides" if decisions else "check-ins" if checkins else "sets"
     if since and until and since > until:
         raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
     if all_athletes:
@@ -51,10 +64,10 @@ def export(
         person = None if all_athletes else store.athlete(athlete, create=False)
         if str(output) == "-":
             with _utf8_stdout() as out:
-                write_csv(store, out, athlete=person, since=since, until=until)
+                write(store, out, athlete=person, since=since, until=until)
             return
-        count = export_to_file(store, output, athlete=person, since=since, until=until)
-    click.echo(f"Exported {count} sets to {output}", err=True)
+        count = export_to_file(store, output, athlete=person, since=since, until=until, write=write)
+    click.echo(f"Exported {count} {what} to {output}", err=True)
 
 
 @contextmanager

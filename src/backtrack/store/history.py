@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from backtrack.models import Athlete, Plan
+from backtrack.settings import spec_for
 from backtrack.store.connection import StoreBase
 from backtrack.store.values import day_bounds, optional_date, parse_utc
 
@@ -45,17 +47,23 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """A decided suggestion or a clinician override, with its reason."""
+    """A decided suggestion, a clinician override, or a clinician's change that applies to
+    every drill (a rule setting, red flags cleared), with its reason.
+
+    Plan entries carry the plan `before` and `after`; the others carry None there and a
+    short `change` instead ('pain_limit 5 → 4', 'red flags cleared').
+    """
 
     at: datetime
-    exercise_id: str
+    exercise_id: str | None
     session_date: date | None
     source: str  # 'rules' or 'clinician'
-    action: str
+    action: str  # as in `next --json`, 'override', 'setting' or 'clear-flag'
     status: str  # 'accepted' or 'declined'
     reason: str
-    before: Plan
-    after: Plan
+    before: Plan | None
+    after: Plan | None
+    change: str | None = None
 
 
 class HistoryMixin(StoreBase):
@@ -229,6 +237,7 @@ class HistoryMixin(StoreBase):
         extra = "AND exercise_id = :drill" if exercise_id else ""
         if not holds:
             extra += " AND NOT (action = 'hold' AND status = 'accepted')"
+        params = {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high}
         rows = self._rows(
             f"""
             SELECT * FROM suggestions
@@ -238,9 +247,9 @@ class HistoryMixin(StoreBase):
               AND COALESCE(session_date, substr(decided_at, 1, 10)) BETWEEN :low AND :high
             ORDER BY COALESCE(decided_at, created_at) DESC, id DESC LIMIT :limit
             """,
-            {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high, "limit": limit},
+            {**params, "limit": limit},
         )
-        return [
+        entries = [
             TimelineEntry(
                 at=parse_utc(r["decided_at"] or r["created_at"]),
                 exercise_id=r["exercise_id"],
@@ -254,3 +263,61 @@ class HistoryMixin(StoreBase):
             )
             for r in rows
         ]
+        entries += self._clinician_entries(params, limit)
+        entries.sort(key=lambda e: e.at, reverse=True)
+        return entries[:limit]
+
+    def _clinician_entries(self, params: dict[str, Any], limit: int) -> list[TimelineEntry]:
+        """Rule-setting changes and red-flag clearances in [low, high] (UTC days), newest
+        first: they apply to every drill, so every drill's timeline shows them."""
+        window = "athlete_id = :athlete AND substr({at}, 1, 10) BETWEEN :low AND :high"
+        settings = self._rows(
+            f"SELECT * FROM rule_setting_changes WHERE {window.format(at='changed_at')} "
+            "ORDER BY id DESC LIMIT :limit",
+            {**params, "limit": limit},
+        )
+        clearances = self._rows(
+            f"SELECT * FROM flag_clearances WHERE {window.format(at='cleared_at')} "
+            "ORDER BY id DESC LIMIT :limit",
+            {**params, "limit": limit},
+        )
+        entries = []
+        for r in settings:
+            spec = spec_for(r["key"])
+            new = spec.default if r["value"] is None else r["value"]
+            reset = " (reset to the default)" if r["value"] is None else ""
+            change = f"{spec.key} {spec.text(r['previous'])} → {spec.text(new)}"
+            entries.append(
+                _clinician_entry(
+                    r["changed_at"],
+                    "setting",
+                    change,
+                    f"Rule setting {change}{reset} by {r['changed_by']}: {r['reason']}",
+                )
+            )
+        for r in clearances:
+            entries.append(
+                _clinician_entry(
+                    r["cleared_at"],
+                    "clear-flag",
+                    "red flags cleared",
+                    f"Red flags cleared by {r['cleared_by']}: {r['reason']}",
+                )
+            )
+        return entries
+
+
+def _clinician_entry(at: str, action: str, change: str, reason: str) -> TimelineEntry:
+    """A timeline entry for a clinician's change that applies to every drill."""
+    return TimelineEntry(
+        at=parse_utc(at),
+        exercise_id=None,
+        session_date=None,
+        source="clinician",
+        action=action,
+        status="accepted",
+        reason=reason,
+        before=None,
+        after=None,
+        change=change,
+    )

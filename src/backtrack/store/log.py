@@ -10,9 +10,11 @@ from __future__ import annotations
 from backtrack.store.athletes import AthletesMixin
 from backtrack.store.csv_io import CsvMixin
 from backtrack.store.history import HistoryMixin
+from backtrack.store.safety import SafetyMixin
 from backtrack.store.sets import SetsMixin
 
 
-class Store(SetsMixin, HistoryMixin, CsvMixin, AthletesMixin):
+class Store(SetsMixin, HistoryMixin, SafetyMixin, CsvMixin, AthletesMixin):
     """Reads and writes one backtrack database for the catalog's drills: athletes and PINs,
-    plans and the audit trail, sets and check-ins, history reads, CSV export and import."""
+    plans and the audit trail, sets and check-ins, history reads, rule settings and red
+    flags, CSV export and import."""

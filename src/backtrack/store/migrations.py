@@ -121,6 +121,50 @@ def _athlete_pins(db: Database) -> None:
     )
 
 
+@migrations(name="0003_clinical_safety")
+def _clinical_safety(db: Database) -> None:
+    """What a physiotherapist needs the rules to know: red flags and a note on check-ins,
+    the clinician's clearing of red flags, per-athlete rule settings (every change kept,
+    with who and why), drills stopped by the rules, and which rule made each suggestion."""
+    # NULL: the red-flag questions were not asked; '': asked, none; else keys joined by ';'
+    db.execute("ALTER TABLE checkins ADD COLUMN red_flags TEXT")
+    db.execute("ALTER TABLE checkins ADD COLUMN note TEXT")
+    db.execute(
+        """
+        CREATE TABLE flag_clearances (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            through_checkin_id INTEGER NOT NULL,  -- clears red flags up to this check-in
+            cleared_at TEXT NOT NULL,
+            cleared_by TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX flag_clearances_by_athlete ON flag_clearances (athlete_id, id)")
+    # The value in force is the newest row per key; a NULL value is a reset to the default.
+    db.execute(
+        """
+        CREATE TABLE rule_setting_changes (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            key TEXT NOT NULL,
+            value REAL,
+            previous REAL NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX rule_setting_changes_by_key ON rule_setting_changes (athlete_id, key, id)"
+    )
+    db.execute("ALTER TABLE plans ADD COLUMN stopped_at TEXT")
+    db.execute("ALTER TABLE plans ADD COLUMN stopped_reason TEXT")
+    db.execute("ALTER TABLE suggestions ADD COLUMN rule TEXT")
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -9,7 +9,8 @@ rules.py.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from backtrack.errors import InvalidValue
@@ -18,6 +19,15 @@ from backtrack.store.connection import StoreBase
 from backtrack.store.values import iso_utc, optional_date, parse_utc, plan_from_row, plan_json
 
 PLAN_ROW = "SELECT * FROM plans WHERE athlete_id = ? AND exercise_id = ?"
+
+
+@dataclass(frozen=True)
+class StopMark:
+    """A drill the rules stopped (a pain regress at its starting plan, accepted): when, and
+    the reason. It stays out of sessions until a clinician resumes it."""
+
+    at: datetime
+    reason: str
 
 
 def check_rom(exercise: Exercise, rom_level: int) -> None:
@@ -30,8 +40,10 @@ def check_rom(exercise: Exercise, rom_level: int) -> None:
         )
 
 
-def describe_override(exercise: Exercise, before: Plan, after: Plan) -> str:
-    """A sentence naming what a clinician changed in a plan."""
+def describe_override(
+    exercise: Exercise, before: Plan, after: Plan, *, resumed: StopMark | None = None
+) -> str:
+    """A sentence naming what a clinician changed in a plan (and a stopped drill resumed)."""
     parts = []
     if before.sets != after.sets:
         parts.append(f"sets {before.sets} -> {after.sets}")
@@ -44,6 +56,8 @@ def describe_override(exercise: Exercise, before: Plan, after: Plan) -> str:
         )
     if before.active != after.active:
         parts.append("made active" if after.active else "made inactive")
+    if resumed is not None:
+        parts.append(f"resumed (stopped on {resumed.at.date().isoformat()}: {resumed.reason})")
     return "Clinician's override: " + ", ".join(parts)
 
 
@@ -160,25 +174,38 @@ class PlansMixin(StoreBase):
         with self.write():
             before = self.plan(athlete, exercise.id)
             after = before.model_copy(update=changes)
-            if after == before:
+            stopped = self.stopped_drills(athlete).get(exercise.id) if active else None
+            if after == before and stopped is None:
                 return before
             self._write_plan(athlete, after)
+            reason = describe_override(exercise, before, after, resumed=stopped)
+            if stopped is not None:
+                self._exec(
+                    "UPDATE plans SET stopped_at = NULL, stopped_reason = NULL "
+                    "WHERE athlete_id = ? AND exercise_id = ?",
+                    [athlete.id, exercise.id],
+                )
             now = iso_utc(self.clock.now())
             self._exec(
                 "INSERT INTO suggestions (athlete_id, exercise_id, created_at, source, action, "
                 "session_date, plan_before, plan_after, reason, status, decided_at) "
                 "VALUES (?, ?, ?, 'clinician', 'override', NULL, ?, ?, ?, 'accepted', ?)",
-                [
-                    athlete.id,
-                    exercise.id,
-                    now,
-                    plan_json(before),
-                    plan_json(after),
-                    describe_override(exercise, before, after),
-                    now,
-                ],
+                [athlete.id, exercise.id, now, plan_json(before), plan_json(after), reason, now],
             )
         return after
+
+    def stopped_drills(self, athlete: Athlete) -> dict[str, StopMark]:
+        """The athlete's drills the rules stopped, by drill id (out of sessions until a
+        clinician resumes them with `plan DRILL --active`)."""
+        rows = self._rows(
+            "SELECT exercise_id, stopped_at, stopped_reason FROM plans "
+            "WHERE athlete_id = ? AND stopped_at IS NOT NULL",
+            [athlete.id],
+        )
+        return {
+            r["exercise_id"]: StopMark(parse_utc(r["stopped_at"]), r["stopped_reason"] or "")
+            for r in rows
+        }
 
     # -- suggestions, decisions and the audit trail --------------------------------------
 
@@ -234,10 +261,31 @@ class PlansMixin(StoreBase):
         status = "accepted" if accepted else "declined"
         with self.write():
             self._settle_pending(athlete, suggestion, before, status=status)
+            if accepted and suggestion.action == "stop":
+                self._exec(
+                    "UPDATE plans SET stopped_at = ?, stopped_reason = ? "
+                    "WHERE athlete_id = ? AND exercise_id = ?",
+                    [
+                        iso_utc(self.clock.now()),
+                        suggestion.reason,
+                        athlete.id,
+                        suggestion.exercise_id,
+                    ],
+                )
             if accepted and suggestion.plan != before:
                 self._write_plan(athlete, suggestion.plan)
                 return suggestion.plan
         return before
+
+    def decided_since(self, athlete: Athlete, exercise_id: str, rule: str, since: datetime) -> bool:
+        """Whether a suggestion of `rule` for this drill was accepted or declined at or
+        after `since` (e.g. a break already dealt with since the drill's last set)."""
+        row = self._one(
+            "SELECT 1 AS found FROM suggestions WHERE athlete_id = ? AND exercise_id = ? "
+            "AND rule = ? AND status IN ('accepted', 'declined') AND decided_at >= ? LIMIT 1",
+            [athlete.id, exercise_id, rule, iso_utc(since)],
+        )
+        return row is not None
 
     def _settle_pending(
         self, athlete: Athlete, suggestion: Suggestion, before: Plan, *, status: str
@@ -249,6 +297,7 @@ class PlansMixin(StoreBase):
         pending = self.pending_suggestion(athlete, suggestion.exercise_id)
         same = pending is not None and (
             pending["action"] == suggestion.action
+            and pending["rule"] == suggestion.rule
             and pending["reason"] == suggestion.reason
             and pending["plan_after"] == plan_json(suggestion.plan)
             and pending["plan_before"] == plan_json(before)
@@ -268,8 +317,8 @@ class PlansMixin(StoreBase):
             )
         self._exec(
             "INSERT INTO suggestions (athlete_id, exercise_id, created_at, source, action, "
-            "session_date, plan_before, plan_after, reason, status, decided_at) "
-            "VALUES (?, ?, ?, 'rules', ?, ?, ?, ?, ?, ?, ?)",
+            "session_date, plan_before, plan_after, reason, status, decided_at, rule) "
+            "VALUES (?, ?, ?, 'rules', ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 athlete.id,
                 suggestion.exercise_id,
@@ -281,6 +330,7 @@ class PlansMixin(StoreBase):
                 suggestion.reason,
                 status,
                 None if status == "pending" else now,
+                suggestion.rule,
             ],
         )
 
@@ -292,3 +342,13 @@ class PlansMixin(StoreBase):
             where += " AND exercise_id = ?"
             params.append(exercise_id)
         return self._rows(f"SELECT * FROM suggestions WHERE {where} ORDER BY id DESC", params)
+
+    def decision_rows(self, athlete: Athlete | None = None) -> list[dict[str, Any]]:
+        """Every stored suggestion and clinician override (all athletes when `athlete` is
+        None), oldest first, with the athlete's name and unit: the decisions export."""
+        where = "WHERE g.athlete_id = ?" if athlete is not None else ""
+        return self._rows(
+            "SELECT g.*, a.name AS athlete, a.unit AS unit FROM suggestions g "
+            f"JOIN athletes a ON a.id = g.athlete_id {where} ORDER BY g.created_at, g.id",
+            [athlete.id] if athlete is not None else [],
+        )

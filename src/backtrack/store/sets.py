@@ -7,15 +7,18 @@ its moment and local date. Every write commits before it returns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from backtrack.errors import InvalidValue, NotFound
 from backtrack.models import Athlete, CheckIn, SetEntry
+from backtrack.red_flags import UnknownRedFlag, check_keys, join_keys
 from backtrack.store.plans import PlansMixin, check_rom
 from backtrack.store.values import (
     SET_SELECT,
     checkin_from_row,
+    day_bounds,
     iso_utc,
     parse_utc,
     set_from_row,
@@ -210,21 +213,60 @@ class SetsMixin(PlansMixin):
     # -- check-ins ---------------------------------------------------------------------
 
     def check_in(
-        self, athlete: Athlete, pain: int, *, at: datetime | None = None, local: date | None = None
+        self,
+        athlete: Athlete,
+        pain: int,
+        *,
+        at: datetime | None = None,
+        local: date | None = None,
+        red_flags: Iterable[str] = (),
+        flags_asked: bool = False,
+        note: str | None = None,
     ) -> CheckIn:
-        """Record 'back pain right now' (0-10) and commit it before returning."""
+        """Record 'back pain right now' (0-10), with any red-flag symptoms (keys of
+        red_flags.py) and a note, and commit it before returning. `flags_asked`: the
+        red-flag questions were asked (and, with no keys, all answered no)."""
         pain_value = validate_pain(pain)
         if pain_value is None:
             raise InvalidValue("pain", "a check-in needs back pain as a number from 0 to 10")
+        try:
+            flags = check_keys(red_flags)
+        except UnknownRedFlag as exc:
+            raise InvalidValue("red_flag", str(exc)) from None
+        note = note.strip() if note and note.strip() else None
+        # NULL: not asked; '' asked, none reported; else the keys joined by ';'
+        stored_flags = join_keys(flags) or ("" if flags_asked else None)
         moment = at or self.clock.now()
         day = local or moment.astimezone().date()
         cursor = self._exec(
-            "INSERT INTO checkins (athlete_id, at, local_date, pain) VALUES (?, ?, ?, ?)",
-            [athlete.id, iso_utc(moment), day.isoformat(), pain_value],
+            "INSERT INTO checkins (athlete_id, at, local_date, pain, red_flags, note) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [athlete.id, iso_utc(moment), day.isoformat(), pain_value, stored_flags, note],
         )
         return CheckIn(
-            id=cursor.lastrowid, at=parse_utc(iso_utc(moment)), local_date=day, pain=pain_value
+            id=cursor.lastrowid,
+            at=parse_utc(iso_utc(moment)),
+            local_date=day,
+            pain=pain_value,
+            red_flags=flags,
+            note=note,
         )
+
+    def last_checkin(self, athlete: Athlete) -> CheckIn | None:
+        """The athlete's newest check-in, or None."""
+        row = self._one(
+            "SELECT * FROM checkins WHERE athlete_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+            [athlete.id],
+        )
+        return checkin_from_row(row) if row else None
+
+    def red_flags_last_asked(self, athlete: Athlete) -> datetime | None:
+        """When the athlete last answered the red-flag questions (or reported one), or None."""
+        row = self._one(
+            "SELECT MAX(at) AS at FROM checkins WHERE athlete_id = ? AND red_flags IS NOT NULL",
+            [athlete.id],
+        )
+        return parse_utc(row["at"]) if row and row["at"] else None
 
     def checkins_between(self, athlete: Athlete, start: datetime, end: datetime) -> list[CheckIn]:
         """The athlete's check-ins with start <= at <= end, oldest first."""
@@ -241,3 +283,24 @@ class SetsMixin(PlansMixin):
             [athlete.id, day.isoformat()],
         )
         return checkin_from_row(row) if row else None
+
+    def checkin_rows(
+        self,
+        athlete: Athlete | None = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every check-in in [since, until] (local dates; all athletes when `athlete` is
+        None), oldest first, with the athlete's name: the check-ins export."""
+        low, high = day_bounds(since, until)
+        where = "c.local_date BETWEEN ? AND ?"
+        params: list[Any] = [low, high]
+        if athlete is not None:
+            where += " AND c.athlete_id = ?"
+            params.append(athlete.id)
+        return self._rows(
+            "SELECT c.*, a.name AS athlete FROM checkins c JOIN athletes a "
+            f"ON a.id = c.athlete_id WHERE {where} ORDER BY c.at, c.id",
+            params,
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 from backtrack.errors import InvalidValue
 from backtrack.models import Athlete, CheckIn, Plan, SetEntry
+from backtrack.red_flags import split_keys
 
 MAX_NAME_LENGTH = 40
 
@@ -135,4 +136,6 @@ def checkin_from_row(row: dict[str, Any]) -> CheckIn:
         at=parse_utc(row["at"]),
         local_date=date.fromisoformat(row["local_date"]),
         pain=row["pain"],
+        red_flags=split_keys(row.get("red_flags")),
+        note=row.get("note"),
     )

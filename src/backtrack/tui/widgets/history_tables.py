@@ -167,7 +167,10 @@ class TimelineTable(TextTable):
         for index, entry in enumerate(view.timeline):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
-            change = change_text(entry.before, entry.after, view.athlete.unit)
+            if entry.before is None or entry.after is None:
+                change = entry.change or entry.action
+            else:
+                change = change_text(entry.before, entry.after, view.athlete.unit)
             self.add_row(
                 day.isoformat(),
                 "hold" if change == "no change" else change,
