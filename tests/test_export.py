@@ -205,7 +205,8 @@ BAD_ROWS = [
     ("pain", {"pain": "11"}),
     ("exercise_id", {"exercise_id": "deadlift"}),
     ("date", {"date": "25/11/2026"}),
-    ("performed_at", {"performed_at": "2026-11-25T08:00:00"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:00:00+24:00"}),
+    ("performed_at", {"performed_at": "9999-12-31T23:30:00-01:00"}),  # past year 9999 in UTC
     ("set", {"set": "0"}),
     ("athlete", {"athlete": ""}),
 ]
@@ -380,7 +381,10 @@ def test_a_bad_row_after_a_full_batch_leaves_an_empty_database_unchanged(
 LATE_BAD_CELLS = [
     ("performed_at", {"performed_at": "2026-02-30T08:00:00Z"}),
     ("performed_at", {"performed_at": "2026-11-25T24:00:00Z"}),
-    ("performed_at", {"performed_at": "2026-11-25T08:00:00"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:00:00+24:00"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:00:60Z"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:60:00+01:00"}),
+    ("performed_at", {"performed_at": "2026-11-25T08:0:000Z"}),  # a known hour, odd inside
     ("performed_at", {"performed_at": ""}),
     ("rom_level", {"exercise_id": "back-extension-ghd", "rom_level": "4"}),
     ("load_kg", {"unit": "lb"}),

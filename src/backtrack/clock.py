@@ -35,6 +35,23 @@ class FixedClock:
         self._now += timedelta(**delta)
 
 
+def parse_moment(text: str) -> datetime:
+    """ISO-8601 `text` as an aware datetime: with a UTC offset as written, without one in the
+    machine's local time zone (the clock on the gym's wall). `backtrack log --at` and the
+    import read times through this.
+
+    Raises ValueError for text that is not an ISO-8601 time, and OverflowError for a local
+    time the system cannot place (a year it cannot convert).
+    """
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        return moment
+    try:
+        return moment.astimezone()
+    except (OverflowError, OSError, ValueError) as exc:
+        raise OverflowError(f"{text!r} cannot be placed in local time") from exc
+
+
 def local_date(moment: datetime) -> date:
     """The calendar date of `moment` in the machine's current time zone."""
     return moment.astimezone().date()

@@ -9,19 +9,28 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import math
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from backtrack.catalog import Catalog
+from backtrack.clock import parse_moment
 from backtrack.models import Athlete
-from backtrack.store import MAX_LOAD_KG, InvalidValue, Store, iso_utc, validate_athlete_name
-from backtrack.units import UNITS, to_kg
+from backtrack.store import (
+    InvalidValue,
+    Store,
+    iso_utc,
+    neutralise,
+    parse_utc,
+    validate_athlete_name,
+)
+from backtrack.units import MAX_LOAD_KG, UNITS, Unit, format_load, to_kg
 
 HEADER = (
     "date",
@@ -73,12 +82,15 @@ def export_to_file(
     athlete: Athlete | None = None,
     since: date | None = None,
     until: date | None = None,
+    write: Callable[..., int] | None = None,
 ) -> int:
     """Write the export to `path` through a temporary file renamed into place.
 
-    A crash never leaves half a file at `path`. The file is private to the user (0600).
-    Returns the row count.
+    `write` is the writer of what to export (`write_csv`, the sets, by default;
+    `write_decisions`, `write_checkins`). A crash never leaves half a file at `path`. The
+    file is private to the user (0600). Returns the row count.
     """
+    write = write or write_csv
     path = Path(path)
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
@@ -86,7 +98,7 @@ def export_to_file(
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write_csv(store, out, athlete=athlete, since=since, until=until)
+            count = write(store, out, athlete=athlete, since=since, until=until)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp_name, path)
@@ -122,7 +134,9 @@ def read_sets(
     Every row gets exactly the checks of `_parse_row`: a cell whose text already passed
     them in an earlier row (a date, a load, a set number...) maps to the value that check
     produced; any row with a new cell text goes through `_parse_row` itself, which teaches
-    the caches. performed_at, unique per row, is checked against its canonical form.
+    the caches. performed_at, unique per row, is read by `_UtcTimes` (one conversion per
+    hour and offset, whatever form the time is written in); a form it does not know goes
+    through `_parse_row` too.
     """
     reader = csv.reader(source, strict=True)
     try:
@@ -144,14 +158,22 @@ def read_sets(
     rpes: dict[str, float | None] = {}
     pains: dict[str, int | None] = {}
     caches = (days, loads, set_numbers, rep_counts, rpes, pains)
-    canonical_utc = _CANONICAL_UTC
-    from_iso = datetime.fromisoformat
+    utc_times = _UtcTimes()
+    utc_hours = utc_times.hours
+    clock_times = _CLOCK_TIMES
     missing = _MISSING
     try:
         for cells in reader:
             if len(cells) == COLUMNS:
                 (day, at, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
                  note) = cells  # fmt: skip
+                # The common case inline: a time whose hour and offset were seen before.
+                utc_hour = utc_hours.get(at[:13] + at[19:])
+                stamp: str | None
+                if utc_hour is not None and (clock := at[13:19]) in clock_times:
+                    stamp = utc_hour + clock + "Z"
+                else:
+                    stamp = utc_times(at)
                 person = athletes.get(who, missing)
                 level = levels.get(drill, _NO_LEVELS).get(rom)
                 session_date = days.get(day)
@@ -169,13 +191,12 @@ def read_sets(
                     and rep_count is not None
                     and effort is not missing
                     and hurt is not missing
-                    and canonical_utc(at) is not None
-                    and _valid_time(from_iso, at)
+                    and stamp is not None
                 ):
                     yield (
                         person,
                         drill,
-                        at,
+                        stamp,
                         session_date,
                         set_number,
                         rep_count,
@@ -216,23 +237,95 @@ def read_sets(
 
 
 COLUMNS = len(HEADER)
-# performed_at as `iso_utc` writes it (years 1000-9999: `%Y` does not pad smaller ones).
-_CANONICAL_UTC = re.compile(
-    r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z"
-).fullmatch
 _MISSING = object()
 _NO_LEVELS: dict[str, int] = {}
 # Distinct cell texts remembered per column; rows with newer ones take the slow path.
 _CACHE_LIMIT = 100_000
 
+# performed_at in the forms `_UtcTimes` converts by the hour: date and hour, ":MM:SS", a
+# fraction of a second or none (dropped: the store keeps whole seconds), then Z, an offset
+# (+HH:MM or -HH:MM) or none (local time). Any other form is read by `_parse_row`.
+_FAST_TIME = re.compile(
+    r"([1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2})(:[0-5][0-9]:[0-5][0-9])(?:\.[0-9]{1,6})?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2}|)"
+).fullmatch
+# Every ":MM:SS" there is.
+_CLOCK_TIMES = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+_UNKNOWN = ("", "", -1)
 
-def _valid_time(from_iso: Callable[[str], datetime], text: str) -> bool:
-    """Whether canonical-looking `text` is a real moment (no 30 February)."""
-    try:
-        from_iso(text)
-    except ValueError:
-        return False
-    return True
+
+def _stored_time(text: str) -> str:
+    """performed_at `text` as the store keeps it: UTC, whole seconds (`iso_utc`); without
+    an offset it is local time, as `backtrack log --at` reads it (`clock.parse_moment`).
+
+    Raises ValueError for text that is not an ISO-8601 time, OverflowError for one out of
+    range.
+    """
+    return iso_utc(parse_moment(text))
+
+
+class _UtcTimes:
+    """performed_at text -> the stored UTC text, exactly as `_stored_time` gives it, but
+    converting each (date and hour, offset) once.
+
+    Within one hour written with one offset (or in local time, away from a change of the
+    clocks), every time shifts by the same amount: its UTC text is that hour's UTC date and
+    hour, its minutes plus the offset's minutes (carried into the next UTC hour past 59),
+    and its seconds. `hours` holds the shifts by whole hours of times without a fraction,
+    keyed by the text's first 13 characters and its offset, for `read_sets` to use inline.
+    Calling the object returns None for text it does not read (a bad time, or a form
+    outside `_FAST_TIME`), which `_parse_row` then reads, naming any problem.
+    """
+
+    def __init__(self) -> None:
+        self.hours: dict[str, str] = {}  # "YYYY-MM-DDTHH" + offset -> UTC "YYYY-MM-DDTHH"
+        # (date and hour, offset) -> (UTC date and hour at :00, the one after, minutes to
+        # add), or None: convert each time on its own (the offset changes within the hour).
+        self._shifts: dict[tuple[str, str], tuple[str, str, int] | None] = {}
+
+    def __call__(self, text: str) -> str | None:
+        """The stored UTC text of performed_at `text`, or None (see the class)."""
+        match = _FAST_TIME(text)
+        if match is None:
+            return None
+        hour, clock, zone = match.groups()
+        shift = self._shifts.get((hour, zone), _UNKNOWN)
+        if shift is _UNKNOWN:
+            shift = self._learn(hour, zone)
+        if shift is None:
+            try:
+                return _stored_time(text)
+            except (ValueError, OverflowError):
+                return None
+        utc_hour, next_hour, minutes = shift
+        if not minutes:
+            if len(text) == 19 + len(zone) and len(self.hours) < _CACHE_LIMIT:
+                self.hours[hour + zone] = utc_hour  # no fraction: the inline form
+            return utc_hour + clock + "Z"
+        minute = int(clock[1:3]) + minutes
+        if minute < 60:
+            return f"{utc_hour}:{minute:02d}{clock[3:]}Z"
+        return f"{next_hour}:{minute - 60:02d}{clock[3:]}Z"
+
+    def _learn(self, hour: str, zone: str) -> tuple[str, str, int] | None:
+        """The shift of the hour `hour` written with `zone`, remembered; None when its two
+        ends differ in offset or cannot be converted (then each time is converted alone)."""
+        shift: tuple[str, str, int] | None = None
+        try:
+            first = parse_moment(f"{hour}:00:00{zone}")
+            last = parse_moment(f"{hour}:59:59{zone}")
+            offset = first.utcoffset()
+            if offset is not None and offset == last.utcoffset() and not offset % _MINUTE:
+                start, end = iso_utc(first), iso_utc(last)
+                shift = (start[:-7], end[:-7], int(start[-6:-4]))
+        except (ValueError, OverflowError):
+            shift = None
+        if len(self._shifts) < _CACHE_LIMIT:
+            self._shifts[(hour, zone)] = shift
+        return shift
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> tuple[Any, ...]:
@@ -279,11 +372,11 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     except ValueError:
         raise fail("date", f"{cells['date']!r} is not a date (YYYY-MM-DD)") from None
     try:
-        moment = datetime.fromisoformat(cells["performed_at"])
+        performed_at = _stored_time(cells["performed_at"])
+    except OverflowError:
+        raise fail("performed_at", f"{cells['performed_at']!r} is out of range") from None
     except ValueError:
         raise fail("performed_at", f"{cells['performed_at']!r} is not an ISO-8601 time") from None
-    if moment.tzinfo is None:
-        raise fail("performed_at", f"{cells['performed_at']!r} has no UTC offset")
     unit = cells["unit"]
     if unit not in UNITS:
         raise fail("unit", f"{unit!r} is not kg or lb")
@@ -303,7 +396,7 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     return (
         athlete,
         exercise_id,
-        iso_utc(moment),
+        performed_at,
         day.isoformat(),
         integer("set", 1, 10_000),
         integer("reps", 0, 100),
@@ -340,3 +433,96 @@ def _import(store: Store, source: IO[str], name: str) -> int:
     with store.bulk_import() as batch:
         batch.add(read_sets(source, store.catalog, name=name, athlete=batch.athlete_id))
     return batch.added
+
+
+# -- decisions and check-ins ----------------------------------------------------------------
+
+DECISIONS_HEADER = (
+    "date",
+    "athlete",
+    "exercise_id",
+    "exercise",
+    "action",
+    "reason",
+    "decision",
+    "decided_at",
+    "plan_before",
+    "plan_after",
+)
+CHECKINS_HEADER = ("date", "checked_at", "athlete", "pain", "red_flags", "note")
+
+
+def plan_cell(plan_json: str, unit: Unit) -> str:
+    """A stored plan as the command line writes it: '3 x 6-8 at 10 kg, ROM 2'."""
+    plan = json.loads(plan_json)
+    load = format_load(plan["load_kg"], unit)
+    return (
+        f"{plan['sets']} x {plan['reps_min']}-{plan['reps_max']} at {load}, ROM {plan['rom_level']}"
+    )
+
+
+def write_decisions(
+    store: Store,
+    out: IO[str],
+    *,
+    athlete: Athlete | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> int:
+    """Write one row per stored suggestion (pending, accepted, declined or superseded) and
+    per clinician override, oldest first, dated by the local day it was made; the count."""
+    writer = csv.writer(out)
+    writer.writerow(DECISIONS_HEADER)
+    count = 0
+    for row in store.decision_rows(athlete):
+        made = parse_utc(row["created_at"])
+        day = made.astimezone().date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        name = (
+            store.catalog.get(row["exercise_id"]).name
+            if row["exercise_id"] in store.catalog
+            else ""
+        )
+        writer.writerow(
+            (
+                day.isoformat(),
+                neutralise(row["athlete"]),
+                neutralise(row["exercise_id"]),
+                neutralise(name),
+                row["action"],
+                neutralise(row["reason"]),
+                row["status"],
+                row["decided_at"] or "",
+                plan_cell(row["plan_before"], row["unit"]),
+                plan_cell(row["plan_after"], row["unit"]),
+            )
+        )
+        count += 1
+    return count
+
+
+def write_checkins(
+    store: Store,
+    out: IO[str],
+    *,
+    athlete: Athlete | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> int:
+    """Write one row per check-in, oldest first (red-flag keys joined by ';'); the count."""
+    writer = csv.writer(out)
+    writer.writerow(CHECKINS_HEADER)
+    rows = store.checkin_rows(athlete, since=since, until=until)
+    for row in rows:
+        writer.writerow(
+            (
+                row["local_date"],
+                row["at"],
+                neutralise(row["athlete"]),
+                row["pain"],
+                row["red_flags"] or "",
+                neutralise(row["note"]) or "",
+            )
+        )
+    return len(rows)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from backtrack.clock import parse_moment
 from backtrack.units import UNITS, format_number
 
 if TYPE_CHECKING:
@@ -85,13 +86,11 @@ class Moment(_MomentType):
         if isinstance(value, tuple):
             return value
         try:
-            moment = datetime.fromisoformat(str(value).strip())
+            aware = parse_moment(str(value).strip())
+        except OverflowError:
+            self.fail(f"{value!r} is out of range", param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO-8601 time (e.g. 2026-11-25T07:30)", param, ctx)
-        try:
-            aware = moment.astimezone() if moment.tzinfo is None else moment
-        except (OverflowError, OSError, ValueError):
-            self.fail(f"{value!r} is out of range", param, ctx)
         if not 1900 <= aware.year <= 9998:
             self.fail(f"{value!r} is out of range", param, ctx)
         return aware, aware.date()
