@@ -105,17 +105,38 @@ def healthy(db_path: Path, catalog) -> tuple[Path, bytes, Path]:
 
 
 def btree_pages(data: bytes) -> list[int]:
-    """Numbers (1-based) of the b-tree pages after page 1."""
+    """Numbers (1-based) of the b-tree pages after page 1 that hold at least one cell (an
+    empty table's root page has nothing a structure check could find wrong)."""
     size = int.from_bytes(data[16:18], "big")
-    return [n for n in range(2, len(data) // size + 1) if data[(n - 1) * size] in (2, 5, 10, 13)]
+    return [
+        n
+        for n in range(2, len(data) // size + 1)
+        if data[(n - 1) * size] in (2, 5, 10, 13)
+        and int.from_bytes(data[(n - 1) * size + 3 : (n - 1) * size + 5], "big") > 0
+    ]
 
 
-def flipped(data: bytes, how: str, seed: int = 0) -> bytes:
-    """A copy of `data` with bytes changed so that SQLite's structure checks can see it."""
+def root_page(data: bytes, table: str) -> int:
+    """The root page of `table` in the database whose bytes are `data`."""
+    rollback_journal = data[:18] + b"\x01\x01" + data[20:]  # a WAL file's header, read in memory
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(rollback_journal)
+        (page,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", [table]
+        ).fetchone()
+    finally:
+        conn.close()
+    return int(page)
+
+
+def flipped(data: bytes, how: str, seed: int = 0, page: int | None = None) -> bytes:
+    """A copy of `data` with bytes changed so that SQLite's structure checks can see it:
+    on `page`, or on a b-tree page chosen by `seed`."""
     damaged = bytearray(data)
     size = int.from_bytes(data[16:18], "big")
     rng = random.Random(seed)
-    page = rng.choice(btree_pages(data))
+    page = page or rng.choice(btree_pages(data))
     start = (page - 1) * size
     if how == "page-type":
         damaged[start] ^= 0xFF
@@ -224,7 +245,7 @@ def test_a_big_file_is_fully_checked_on_the_first_open_of_the_day(
     clock = FixedClock(NOON)
     Store.open(db_path, catalog, clock).close()  # today's backup exists: light checks now
     good = db_path.read_bytes()
-    bad = flipped(good, "page-type", 3)
+    bad = flipped(good, "page-type", page=root_page(good, "sets"))  # what export reads
     db_path.write_bytes(bad)
     store = Store.open(db_path, catalog, clock)
     try:

@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from backtrack import progression, rules
 from backtrack.catalog import load_catalog
 from backtrack.clock import FixedClock
+from backtrack.errors import NothingToDecide
 from backtrack.export import export_to_file, import_file
 from backtrack.models import CheckIn, Plan, PlanChange, SetEntry, Suggestion
 from backtrack.store import Store, iso_utc
@@ -78,6 +79,8 @@ class StoreMachine(RuleBasedStateMachine):
         self.plans: dict[str, Plan] = {e.id: e.starting_plan() for e in CATALOG}
         self.changes: dict[str, list[PlanChange]] = {drill: [] for drill in DRILLS}
         self.judged: dict[str, date] = {}  # the newest session each drill had judged
+        self.stopped: dict[str, tuple[datetime, str]] = {}  # accepted stops: when, why
+        self.layoff_decided: dict[str, str] = {}  # when a break was last dealt with (UTC)
         self.exports = 0
 
     def teardown(self) -> None:
@@ -194,13 +197,20 @@ class StoreMachine(RuleBasedStateMachine):
         if ask_first:
             shown = progression.next_suggestion(self.store, self.me, drill)
             assert shown == expected, "`next` judged something else than the log holds"
+        if not expected.decidable:  # waits for a check-in or a clinician: nothing recorded
+            with pytest.raises(NothingToDecide):
+                progression.decide(self.store, self.me, drill, accept=accept)
+            return
         decision = progression.decide(self.store, self.me, drill, accept=accept)
         assert decision.before == before, "the plan in the database drifted"
         assert decision.suggestion == expected, "the decision judged something else"
         if accept:
             after = expected.plan
             moved = changed(before, after)
-            assert len(moved) == (0 if expected.action == "hold" else 1), (expected, moved)
+            assert len(moved) == (0 if expected.action in ("hold", "stop") else 1), (
+                expected,
+                moved,
+            )
             if expected.action in STEPPED:
                 assert moved == {STEPPED[expected.action]}, (expected, moved)
             for name in moved:  # a progression steps up, a regress steps down
@@ -212,8 +222,12 @@ class StoreMachine(RuleBasedStateMachine):
             self.changes[drill].append(
                 PlanChange(at=self.clock.now(), kind=expected.action, before=before, after=after)
             )
+            if expected.action == "stop":
+                self.stopped[drill] = (self.clock.now(), expected.reason)
         else:
             assert decision.plan == before, "declining changed the plan"
+        if expected.rule == "layoff":
+            self.layoff_decided[drill] = iso_utc(self.clock.now())
         if expected.session_date is not None:
             day = expected.session_date
             self.judged[drill] = max(day, self.judged.get(drill, day))
@@ -249,14 +263,37 @@ class StoreMachine(RuleBasedStateMachine):
     # -- what the rules should say, from the model alone ----------------------------------
 
     def expected_suggestion(self, drill: str) -> Suggestion:
-        """`rules.suggest` on the model's sets, check-ins, plan and decisions (not the store's)."""
+        """`rules.suggest` on the model's sets, check-ins, plan and decisions (not the store's):
+        a stopped drill waits for its clinician; otherwise the check-ins around the last two
+        sessions and over the last month, today, and whether a break was dealt with."""
+        if drill in self.stopped:
+            at, why = self.stopped[drill]
+            return Suggestion(
+                exercise_id=drill,
+                action="hold",
+                plan=self.plans[drill],
+                reason=(
+                    f"Stopped on {at.date().isoformat()}: {why}. Your clinician can resume it "
+                    f"with `backtrack plan {drill} --active`"
+                ),
+                rule="stopped",
+            )
         days = sorted({s.session_date for s in self.sets.values() if s.exercise_id == drill})
         session = self.model_session(drill, days[-1]) if days else []
         previous = self.model_session(drill, days[-2]) if len(days) > 1 else []
+        now = self.clock.now()
+        start, end = now - rules.FLARE_LOOKBACK, now
+        for sets in (session, previous):
+            if sets:
+                start = min(start, min(s.performed_at for s in sets) - timedelta(hours=24))
+                end = max(end, max(s.performed_at for s in sets) + timedelta(hours=96))
         checkins = [
             CheckIn(id=number, at=at, local_date=date.fromisoformat(day), pain=pain)
             for number, (at, day, pain) in enumerate(self.checkins, start=1)
+            if iso_utc(start) <= at <= iso_utc(end)
         ]
+        last_set = max((iso_utc(s.performed_at) for s in session), default=None)
+        decided = self.layoff_decided.get(drill)
         return rules.suggest(
             CATALOG.get(drill),
             self.plans[drill],
@@ -266,6 +303,10 @@ class StoreMachine(RuleBasedStateMachine):
             self.changes[drill],
             self.judged.get(drill),
             unit="kg",
+            situation=rules.Situation(
+                today=now.astimezone().date(),
+                layoff_decided=bool(last_set and decided and decided >= last_set),
+            ),
         )
 
     def model_session(self, drill: str, day: str) -> list[SetEntry]:
