@@ -160,7 +160,6 @@ def read_sets(
     caches = (days, loads, set_numbers, rep_counts, rpes, pains)
     utc_times = _UtcTimes()
     utc_hours = utc_times.hours
-    clock_times = _CLOCK_TIMES
     missing = _MISSING
     try:
         for cells in reader:
@@ -168,10 +167,10 @@ def read_sets(
                 (day, at, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
                  note) = cells  # fmt: skip
                 # The common case inline: a time whose hour and offset were seen before.
-                utc_hour = utc_hours.get(at[:13] + at[19:])
+                shift = utc_hours.get(at[:13] + at[19:])
                 stamp: str | None
-                if utc_hour is not None and (clock := at[13:19]) in clock_times:
-                    stamp = utc_hour + clock + "Z"
+                if shift is not None and (moved := shift[1].get(at[13:19])) is not None:
+                    stamp = shift[0][moved[0]] + moved[1]
                 else:
                     stamp = utc_times(at)
                 person = athletes.get(who, missing)
@@ -249,9 +248,30 @@ _FAST_TIME = re.compile(
     r"([1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2})(:[0-5][0-9]:[0-5][0-9])(?:\.[0-9]{1,6})?"
     r"(Z|[+-][0-9]{2}:[0-9]{2}|)"
 ).fullmatch
-# Every ":MM:SS" there is.
-_CLOCK_TIMES = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
-_UNKNOWN = ("", "", -1)
+_DIGITS = "0123456789"
+_MINUTE = timedelta(minutes=1)
+
+# A time's ":MM:SS" -> (0, its UTC ":MM:SSZ") or, past the hour, (1, ...): one table for
+# each number of minutes an offset adds (0 for whole hours), built when first needed.
+_Moves = dict[str, tuple[int, str]]
+_MOVES: dict[int, _Moves] = {}
+
+
+def _moves(minutes: int) -> _Moves:
+    """The table of `_MOVES` for an offset that adds `minutes` (0-59) to every time."""
+    table = _MOVES.get(minutes)
+    if table is None:
+        table = _MOVES[minutes] = {
+            f":{mm:02d}:{ss:02d}": ((mm + minutes) // 60, f":{(mm + minutes) % 60:02d}:{ss:02d}Z")
+            for mm in range(60)
+            for ss in range(60)
+        }
+    return table
+
+
+# An hour's shift: ((its UTC "YYYY-MM-DDTHH", the UTC hour after it), its `_moves` table).
+_Shift = tuple[tuple[str, str], _Moves]
+_UNKNOWN: _Shift = (("", ""), {})
 
 
 def _stored_time(text: str) -> str:
@@ -266,30 +286,36 @@ def _stored_time(text: str) -> str:
 
 class _UtcTimes:
     """performed_at text -> the stored UTC text, exactly as `_stored_time` gives it, but
-    converting each (date and hour, offset) once.
+    working out each (date and hour, offset) once.
 
     Within one hour written with one offset (or in local time, away from a change of the
     clocks), every time shifts by the same amount: its UTC text is that hour's UTC date and
-    hour, its minutes plus the offset's minutes (carried into the next UTC hour past 59),
-    and its seconds. `hours` holds the shifts by whole hours of times without a fraction,
-    keyed by the text's first 13 characters and its offset, for `read_sets` to use inline.
+    hour (or the next one's, past 59 minutes), its minutes plus the offset's minutes, and
+    its seconds. `hours` holds each hour's `_Shift`, keyed by the text's first 13
+    characters and its offset, for `read_sets` to use inline; None for an hour whose times
+    are converted one by one (the clocks change within it, or it is not a real hour).
     Calling the object returns None for text it does not read (a bad time, or a form
     outside `_FAST_TIME`), which `_parse_row` then reads, naming any problem.
     """
 
     def __init__(self) -> None:
-        self.hours: dict[str, str] = {}  # "YYYY-MM-DDTHH" + offset -> UTC "YYYY-MM-DDTHH"
-        # (date and hour, offset) -> (UTC date and hour at :00, the one after, minutes to
-        # add), or None: convert each time on its own (the offset changes within the hour).
-        self._shifts: dict[tuple[str, str], tuple[str, str, int] | None] = {}
+        self.hours: dict[str, _Shift | None] = {}  # "YYYY-MM-DDTHH" + offset -> shift
+        self._zones: dict[str, int] = {}  # offset text -> minutes east of UTC
+        self._days: dict[str, date] = {}  # "YYYY-MM-DD" -> its date
 
     def __call__(self, text: str) -> str | None:
         """The stored UTC text of performed_at `text`, or None (see the class)."""
+        if text[19:20] == ".":  # a fraction of a second, dropped: the hour's shift inline
+            zone = text[20:].lstrip(_DIGITS)
+            if 0 < len(text) - 20 - len(zone) <= 6:
+                shift = self.hours.get(text[:13] + zone)
+                if shift is not None and (moved := shift[1].get(text[13:19])) is not None:
+                    return shift[0][moved[0]] + moved[1]
         match = _FAST_TIME(text)
         if match is None:
             return None
         hour, clock, zone = match.groups()
-        shift = self._shifts.get((hour, zone), _UNKNOWN)
+        shift = self.hours.get(hour + zone, _UNKNOWN)
         if shift is _UNKNOWN:
             shift = self._learn(hour, zone)
         if shift is None:
@@ -297,35 +323,61 @@ class _UtcTimes:
                 return _stored_time(text)
             except (ValueError, OverflowError):
                 return None
-        utc_hour, next_hour, minutes = shift
-        if not minutes:
-            if len(text) == 19 + len(zone) and len(self.hours) < _CACHE_LIMIT:
-                self.hours[hour + zone] = utc_hour  # no fraction: the inline form
-            return utc_hour + clock + "Z"
-        minute = int(clock[1:3]) + minutes
-        if minute < 60:
-            return f"{utc_hour}:{minute:02d}{clock[3:]}Z"
-        return f"{next_hour}:{minute - 60:02d}{clock[3:]}Z"
+        index, rest = shift[1][clock]
+        return shift[0][index] + rest
 
-    def _learn(self, hour: str, zone: str) -> tuple[str, str, int] | None:
-        """The shift of the hour `hour` written with `zone`, remembered; None when its two
-        ends differ in offset or cannot be converted (then each time is converted alone)."""
-        shift: tuple[str, str, int] | None = None
+    def _learn(self, hour: str, zone: str) -> _Shift | None:
+        """The shift of the hour `hour` written with `zone` (see the class), remembered."""
         try:
-            first = parse_moment(f"{hour}:00:00{zone}")
-            last = parse_moment(f"{hour}:59:59{zone}")
-            offset = first.utcoffset()
-            if offset is not None and offset == last.utcoffset() and not offset % _MINUTE:
-                start, end = iso_utc(first), iso_utc(last)
-                shift = (start[:-7], end[:-7], int(start[-6:-4]))
+            offset = self._zone(zone) if zone else self._local(hour)
+            text = hour[:10]
+            day = self._days.get(text)
+            if day is None:
+                day = self._days[text] = date.fromisoformat(text)
+            local = int(hour[11:13])
+            if offset is None or local > 23:
+                raise ValueError(hour)
+            start = local * 60 - offset  # UTC minutes from the local date's midnight
+            minutes = start % 60
+            utc_hour = _utc_hour(day, text, start)
+            after = _utc_hour(day, text, start + 60) if minutes else utc_hour
+            shift: _Shift | None = ((utc_hour, after), _moves(minutes))
         except (ValueError, OverflowError):
-            shift = None
-        if len(self._shifts) < _CACHE_LIMIT:
-            self._shifts[(hour, zone)] = shift
+            shift = None  # each time alone, through _stored_time, which names the problem
+        if len(self.hours) < _CACHE_LIMIT:
+            self.hours[hour + zone] = shift
         return shift
 
+    def _zone(self, zone: str) -> int:
+        """Minutes east of UTC of an offset written Z or +HH:MM/-HH:MM (ValueError if bad)."""
+        minutes = self._zones.get(zone)
+        if minutes is None:
+            offset = parse_moment(f"2000-01-01T00:00:00{zone}").utcoffset()
+            assert offset is not None
+            minutes = self._zones[zone] = offset // _MINUTE
+        return minutes
 
-_MINUTE = timedelta(minutes=1)
+    @staticmethod
+    def _local(hour: str) -> int | None:
+        """Minutes east of UTC of local time throughout `hour`, as `clock.parse_moment`
+        places it; None if the clocks change within the hour."""
+        first = parse_moment(f"{hour}:00:00").utcoffset()
+        last = parse_moment(f"{hour}:59:59").utcoffset()
+        if first is None or first != last or first % _MINUTE:
+            return None
+        return first // _MINUTE
+
+
+def _utc_hour(day: date, text: str, minutes: int) -> str:
+    """'YYYY-MM-DDTHH' of the UTC hour `minutes` after the midnight of `day` (written
+    `text`), as `iso_utc` writes it; ValueError outside years 1000-9999 (no padding there)."""
+    days, minute = divmod(minutes, 1440)
+    if days:
+        when = day + timedelta(days=days)
+        if not 1000 <= when.year <= 9999:
+            raise ValueError(f"year {when.year}")
+        text = when.isoformat()
+    return f"{text}T{minute // 60:02d}"
 
 
 def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> tuple[Any, ...]:
