@@ -248,6 +248,7 @@ def test_plan_json_shows_starting_values(run) -> None:
         "reps_max": 8,
         "load_kg": 0,
         "rom_level": 1,
+        "stopped": False,
     }
     assert len(plans) == 4
 

@@ -213,7 +213,7 @@ def _assess(
                 "regress",
                 "rise",
                 f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-                f"({settings.rise_regress} points or more)",
+                f"({_points(settings.rise_regress)} or more)",
             )
 
     # 3. missed the rep range twice running at this plan
@@ -257,12 +257,11 @@ def _assess(
         )
     rise = response.pain - baseline.pain
     if 1 <= rise < settings.rise_regress:
-        points = "1 point" if rise == 1 else f"{rise} points"
         return _Verdict(
             "hold",
             "sore",
             f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-            f"({points}): keep training at this plan, but not a day to progress (a rise of "
+            f"({_points(rise)}): keep training at this plan, but not a day to progress (a rise of "
             f"{settings.rise_regress} steps back)",
         )
 
@@ -732,6 +731,11 @@ def _plan_text(exercise: Exercise, plan: Plan, unit: Unit) -> str:
         f"{plan.sets} x {reps} at {format_load(plan.load_kg, unit)}, "
         f"{_rom_text(exercise, plan.rom_level)}"
     )
+
+
+def _points(count: int) -> str:
+    """'1 point', '2 points'."""
+    return f"{count} point" if count == 1 else f"{count} points"
 
 
 def _set_names(sets: Sequence[SetEntry]) -> str:
