@@ -36,7 +36,7 @@ def current_suggestion(store: Store, athlete: Athlete, exercise_id: str) -> Sugg
     if stopped is not None:
         return Suggestion(
             exercise_id=exercise.id,
-            action="hold",
+            action="stop",
             plan=plan,
             reason=(
                 f"Stopped on {stopped.at.date().isoformat()}: {stopped.reason}. Your clinician "
