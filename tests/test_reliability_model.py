@@ -270,7 +270,7 @@ class StoreMachine(RuleBasedStateMachine):
             at, why = self.stopped[drill]
             return Suggestion(
                 exercise_id=drill,
-                action="hold",
+                action="stop",
                 plan=self.plans[drill],
                 reason=(
                     f"Stopped on {at.date().isoformat()}: {why}. Your clinician can resume it "
