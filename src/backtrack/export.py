@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import itertools
 import json
 import math
 import os
@@ -139,14 +138,13 @@ def read_sets(
     hour and offset, whatever form the time is written in); a form it does not know goes
     through `_parse_row` too.
     """
-    lines = iter(source)
-    line = 0  # physical lines read so far
+    reader = csv.reader(source, strict=True)
     try:
-        header, line = _quoted_record(next(lines), lines, 0)
-    except StopIteration:
-        raise CsvError(f"{name}: the file is empty (expected the header row)") from None
+        header = next(reader, None)
     except csv.Error as exc:
-        raise CsvError(f"{name}: line {_error_line(exc)}: not valid CSV ({exc})") from exc
+        raise CsvError(f"{name}: line 1: not valid CSV ({exc})") from exc
+    if header is None:
+        raise CsvError(f"{name}: the file is empty (expected the header row)")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     if tuple(header) != HEADER:
@@ -163,23 +161,8 @@ def read_sets(
     utc_times = _UtcTimes()
     utc_hours = utc_times.hours
     missing = _MISSING
-    limit = csv.field_size_limit()
     try:
-        for text in lines:
-            # Split at the commas here, as csv.reader would split them, a line without
-            # quotes or with one quoted cell (a ROM label or a note with a comma); any other
-            # line (more quotes, a record over several lines, NUL, a very long line) goes
-            # through csv.reader itself.
-            if "\0" in text or len(text) > limit:
-                cells, line = _quoted_record(text, lines, line)
-            elif '"' not in text:
-                line += 1
-                cells = text.rstrip("\r\n").split(",")
-            elif text.count('"') == 2 and (one := _one_quoted(text)) is not None:
-                line += 1
-                cells = one
-            else:
-                cells, line = _quoted_record(text, lines, line)
+        for cells in reader:
             if len(cells) == COLUMNS:
                 (day, at, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
                  note) = cells  # fmt: skip
@@ -225,8 +208,9 @@ def read_sets(
                         (note[1:] or None) if note[:1] == "'" else (note or None),
                     )
                     continue
-            elif not cells or (cells == [""] and not text.strip("\r\n")):
-                continue  # an empty line
+            elif not cells:
+                continue
+            line = reader.line_num
             if len(cells) != COLUMNS:
                 raise CsvError(
                     f"{name}: line {line}: expected {COLUMNS} columns, found {len(cells)}"
@@ -248,40 +232,7 @@ def read_sets(
             else:
                 yield (athlete(row[0]), *row[1:])
     except csv.Error as exc:
-        raise CsvError(f"{name}: line {_error_line(exc)}: not valid CSV ({exc})") from exc
-
-
-def _one_quoted(text: str) -> list[str] | None:
-    """The cells of a line with one quoted cell and no other quote, as csv.reader reads
-    them; None if the quotes are not around a whole cell (then csv.reader must read it)."""
-    before, quoted, after = text.rstrip("\r\n").split('"')
-    if (before and before[-1] != ",") or (after and after[0] != ","):
-        return None
-    cells = before[:-1].split(",") if before else []
-    cells.append(quoted)
-    if after:
-        cells.extend(after[1:].split(","))
-    return cells
-
-
-def _quoted_record(text: str, lines: Iterator[str], line: int) -> tuple[list[str], int]:
-    """The cells of the record starting with the line `text` (`line` lines were read
-    before it), read by csv.reader, which takes further `lines` while a quoted cell goes
-    on; and the number of the record's last line. A csv.Error gets the number of the line
-    where it happened as a note (see `_error_line`)."""
-    reader = csv.reader(itertools.chain((text,), lines), strict=True)
-    try:
-        cells = next(reader, [])
-    except csv.Error as exc:
-        exc.add_note(str(line + max(1, reader.line_num)))
-        raise
-    return cells, line + reader.line_num
-
-
-def _error_line(exc: csv.Error) -> str:
-    """The line number `_quoted_record` noted on a csv.Error."""
-    notes: list[str] = getattr(exc, "__notes__", ["?"])
-    return notes[-1]
+        raise CsvError(f"{name}: line {reader.line_num}: not valid CSV ({exc})") from exc
 
 
 COLUMNS = len(HEADER)
