@@ -615,3 +615,22 @@ def test_settings_are_per_athlete(run) -> None:
     assert settings_json(run)["pain_limit"]["value"] == 5
     kim = json.loads(ok(run, "rules", "--json", "--athlete", "kim"))
     assert kim[0]["value"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["set", "pain_limit", "4", "--reason", " "], "--reason must not be empty"),
+        (["reset", "pain_limit", "--reason", ""], "--reason must not be empty"),
+        (["set", "pain_limit", "4", "--reason", "x", "--by", " "], "--by must not be empty"),
+        (["set", "pain_limit", "4", "--reason", "x" * 501], "--reason is over 500 characters"),
+        (["set", "pain_limit", "4", "--reason", "x", "--by", "x" * 61], "--by is over 60"),
+        (["set", "pain_limit", "4", "--reason", "x", "--athlete", " "], "--athlete"),
+    ],
+    ids=["set-blank-reason", "reset-blank-reason", "blank-by", "long-reason", "long-by", "athlete"],
+)
+def test_a_refused_change_leaves_no_new_database_behind(
+    run, db_path: Path, args: list[str], named: str
+) -> None:
+    assert named in refused(run, "rules", *args)
+    assert not db_path.parent.exists(), sorted(db_path.parent.rglob("*"))

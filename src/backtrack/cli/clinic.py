@@ -74,6 +74,7 @@ def _change(
     db: Path | None, athlete: str, key: str, value: float | None, reason: str, by: str
 ) -> None:
     """Change (None: reset) one setting for the athlete, checked first; say what changed."""
+    _check_words(reason, by)
     if not _db_path(db).exists():  # a new athlete starts on the defaults: check the pairs now
         try:
             DEFAULTS.changed(key, value)
@@ -86,6 +87,15 @@ def _change(
     spec = spec_for(key)
     to = f"back to its default, {spec.text(after)}" if value is None else spec.text(after)
     click.echo(f"{key} for {person.name}: {spec.text(before)} -> {to} (by {by.strip()})")
+
+
+def _check_words(reason: str, by: str) -> None:
+    """Refuse a blank or too long --reason or --by before the file is opened (so a refused
+    change leaves no new database behind)."""
+    from backtrack.store.safety import MAX_BY_LENGTH, MAX_REASON_LENGTH, clean_words
+
+    clean_words("reason", reason, MAX_REASON_LENGTH)
+    clean_words("by", by, MAX_BY_LENGTH)
 
 
 @rules.command(name="set", epilog="\b\nSettings:\n" + SETTINGS_HELP)

@@ -42,8 +42,10 @@ class SettingState:
     reason: str | None
 
 
-def _words(field: str, text: str, limit: int) -> str:
-    """`text` trimmed, refused when empty or longer than `limit`."""
+def clean_words(field: str, text: str, limit: int) -> str:
+    """`text` (the --reason or --by of a clinician's change) with its white space folded,
+    refused (InvalidValue naming `field`) when empty or longer than `limit`. Pure: the
+    command line checks with it before it opens the file."""
     cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidValue(field, f"--{field} must not be empty")
@@ -88,8 +90,8 @@ class SafetyMixin(StoreBase):
         """Set `key` to `value` for the athlete (None: back to its default), recorded with
         `reason` and `by`; the settings now in force. InvalidValue (nothing written) for an
         unknown key, a value out of range or a change that breaks a pair of settings."""
-        reason = _words("reason", reason, MAX_REASON_LENGTH)
-        by = _words("by", by, MAX_BY_LENGTH)
+        reason = clean_words("reason", reason, MAX_REASON_LENGTH)
+        by = clean_words("by", by, MAX_BY_LENGTH)
         with self.write():
             current = self.rule_settings(athlete)
             try:
@@ -126,8 +128,8 @@ class SafetyMixin(StoreBase):
     def clear_red_flags(self, athlete: Athlete, *, reason: str, by: str) -> list[CheckIn]:
         """A clinician clears every open red flag of the athlete (kept in the audit trail);
         the check-ins cleared (none: nothing is written)."""
-        reason = _words("reason", reason, MAX_REASON_LENGTH)
-        by = _words("by", by, MAX_BY_LENGTH)
+        reason = clean_words("reason", reason, MAX_REASON_LENGTH)
+        by = clean_words("by", by, MAX_BY_LENGTH)
         with self.write():
             flagged = self.open_red_flags(athlete)
             if flagged:
