@@ -321,6 +321,9 @@ def test_a_red_flag_stops_every_drill_until_a_clinician_clears_it(
     assert query(db_path, "SELECT cleared_by, reason FROM flag_clearances") == [
         ("clinician", "seen in A&E: no cauda equina")
     ]
+    assert query(db_path, "SELECT red_flags FROM checkins WHERE pain = 3") == [
+        ("saddle-numbness;trauma",)
+    ], "cleared reports stay in the audit trail"
     for drill in DRILLS:
         (entry,) = [e for e in timeline(db_path, catalog, drill) if e.action == "clear-flag"]
         assert entry.reason == "Red flags cleared by clinician: seen in A&E: no cauda equina"
