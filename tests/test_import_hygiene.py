@@ -22,6 +22,7 @@ STORE = [
     "backtrack.store.log",
     "backtrack.store.migrations",
     "backtrack.store.plans",
+    "backtrack.store.report_reads",
     "backtrack.store.safety",
     "backtrack.store.sets",
     "backtrack.store.values",
@@ -41,6 +42,10 @@ DOMAIN = [
     "backtrack.durable",
     "backtrack.errors",
     "backtrack.demo",
+    "backtrack.report",
+    "backtrack.report.data",
+    "backtrack.report.charts",
+    "backtrack.report.html",
     *STORE,
 ]
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backtrack"
@@ -155,6 +160,7 @@ def test_the_sql_check_sees_sql() -> None:
 def test_cli_module_does_not_import_textual() -> None:
     modules = imported_after("import backtrack.cli")
     assert "textual" not in modules
+    assert "matplotlib" not in modules
 
 
 def test_package_init_imports_nothing_heavy() -> None:
@@ -214,6 +220,24 @@ def test_light_commands_never_import_textual(command, logged_db, tmp_path) -> No
     modules = modules_after_command(args)
     assert "backtrack.cli" in modules
     assert not textual_modules(modules), sorted(textual_modules(modules))[:5]
+    assert not matplotlib_modules(modules), sorted(matplotlib_modules(modules))[:5]
+
+
+def matplotlib_modules(modules: set[str]) -> set[str]:
+    return {m for m in modules if m == "matplotlib" or m.startswith("matplotlib.")}
+
+
+def test_the_report_loads_matplotlib_only_when_it_runs(logged_db, tmp_path) -> None:
+    """`backtrack report` draws with matplotlib; importing the command line, the report
+    package or its data module does not load it, and the report never loads Textual."""
+    assert not matplotlib_modules(imported_after("import backtrack.cli, backtrack.report"))
+    assert not matplotlib_modules(imported_after("import backtrack.report.data"))
+    out = tmp_path / "report.html"
+    modules = modules_after_command(["report", "-o", str(out), "--db", str(logged_db)])
+    assert out.exists()
+    assert "matplotlib.figure" in modules
+    assert not {m for m in modules if m.startswith("matplotlib.pyplot")}
+    assert not textual_modules(modules), sorted(textual_modules(modules))[:5]
 
 
 def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
@@ -226,9 +250,11 @@ def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
         "backtrack.tui.screens.timer",
         "backtrack.export",
         "backtrack.demo",
+        "backtrack.report",
         "backtrack.store.backup",
     }
     assert not lazy & modules, sorted(lazy & modules)
+    assert not matplotlib_modules(modules), sorted(matplotlib_modules(modules))[:5]
 
 
 def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
@@ -242,6 +268,7 @@ def test_app_first_frame_loads_neither_the_store_nor_pydantic() -> None:
     heavy = {
         "pydantic",
         "sqlite_utils",
+        "matplotlib",
         "backtrack.models",
         # the store package itself is light (its first-look module, glance, lives in it)
         "backtrack.store.log",

@@ -5,10 +5,10 @@ BACKTRACK_ATHLETE, default `me`). Bad input exits with status 2 and a one-line m
 names the bad value, and writes nothing. The TUI is imported only when it runs.
 
 The commands live by concern and are registered here: `training` (log, checkin, plan, next,
-accept, decline), `transfer` (export, import), `roster` (the athletes group), `clinic`
-(rules, clear-flag) and `maintenance` (exercises, backup, restore, demo); `base` holds the
-error contract and the shared options, `params` the parameter types. None of them imports
-this package back.
+accept, decline), `transfer` (export, import), `report` (the clinician's report), `roster`
+(the athletes group), `clinic` (rules, clear-flag) and `maintenance` (exercises, backup,
+restore, demo); `base` holds the error contract and the shared options, `params` the
+parameter types. None of them imports this package back.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from backtrack import __version__
 from backtrack.cli.base import BacktrackGroup, _db_path, common_options
 from backtrack.cli.clinic import clear_flag, rules
 from backtrack.cli.maintenance import backup_, demo, exercises, restore
+from backtrack.cli.report import report
 from backtrack.cli.roster import athletes
 from backtrack.cli.training import accept, checkin, decline, log, next_, plan
 from backtrack.cli.transfer import export, import_
@@ -62,6 +63,7 @@ cli.add_command(rules)
 cli.add_command(clear_flag)
 cli.add_command(export)
 cli.add_command(import_)
+cli.add_command(report)
 cli.add_command(athletes)
 cli.add_command(backup_)
 cli.add_command(restore)

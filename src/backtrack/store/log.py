@@ -10,11 +10,12 @@ from __future__ import annotations
 from backtrack.store.athletes import AthletesMixin
 from backtrack.store.csv_io import CsvMixin
 from backtrack.store.history import HistoryMixin
+from backtrack.store.report_reads import ReportReadsMixin
 from backtrack.store.safety import SafetyMixin
 from backtrack.store.sets import SetsMixin
 
 
-class Store(SetsMixin, HistoryMixin, SafetyMixin, CsvMixin, AthletesMixin):
+class Store(SetsMixin, HistoryMixin, ReportReadsMixin, SafetyMixin, CsvMixin, AthletesMixin):
     """Reads and writes one backtrack database for the catalog's drills: athletes and PINs,
-    plans and the audit trail, sets and check-ins, history reads, rule settings and red
-    flags, CSV export and import."""
+    plans and the audit trail, sets and check-ins, history and report reads, rule settings
+    and red flags, CSV export and import."""

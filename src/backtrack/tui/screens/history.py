@@ -10,7 +10,8 @@ declined suggestions and clinician overrides, each with its reason).
 Everything is aggregated in SQL on the desk's own connection in a thread worker, and only
 what is shown is read: a page of sessions (m reads an older page too), the chart squeezed
 to a fixed number of points, and the newest timeline entries. `x` exports the range's sets
-to CSV in `backtrack export`'s format.
+to CSV in `backtrack export`'s format; `r` writes the clinician's report (HTML, as `backtrack
+report`) of the athlete over the same dates.
 
 Opening must be quick whatever the log's size (issue 7: ten years as fast as ten days,
 under 100 ms), so: the first read starts when the screen is made and is drawn before the
@@ -94,6 +95,13 @@ class HistoryScreen(Screen[None]):
         ),
         Binding("m", "more", "Older"),
         Binding("x", "export", "Export CSV"),
+        Binding(
+            "r",
+            "report",
+            "Report",
+            show=False,
+            tooltip="Write the clinician's report of these dates",
+        ),
     ]
 
     class Loaded(Message):
@@ -111,6 +119,13 @@ class HistoryScreen(Screen[None]):
             super().__init__()
             self.path = path
             self.count = count
+
+    class ReportWritten(Message):
+        """The clinician's report of the shown range was written to `path`."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
 
     class Failed(Message):
         """Reading or exporting failed with a one-line reason."""
@@ -486,3 +501,29 @@ class HistoryScreen(Screen[None]):
             title="Exported",
             timeout=15,
         )
+
+    def action_report(self) -> None:
+        """Write the clinician's report of the athlete over the shown dates (every drill),
+        as `backtrack report` does, beside where `x` exports."""
+        from backtrack.report import report_name, write_report
+
+        folder = self.export_dir or Path.cwd()
+        athlete, since, until = self.athlete, self.since, self.until or self.today
+        path = free_path(folder, report_name(athlete.name, until))
+
+        def job() -> None:
+            try:
+                self.desk.run(
+                    lambda store: write_report(store, path, athlete, since=since, until=until)
+                )
+            except (StoreError, OSError) as exc:
+                self.post_message(self.Failed("write the report", str(exc)))
+                return
+            self.post_message(self.ReportWritten(path))
+
+        self.notify("Writing the report...", timeout=3)
+        self.run_worker(job, thread=True, group="history-report", exit_on_error=False)
+
+    def on_history_screen_report_written(self, message: ReportWritten) -> None:
+        """Say where the report went."""
+        self.notify(f"Report written to {message.path}", title="Report", timeout=15)

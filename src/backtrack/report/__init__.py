@@ -1,0 +1,76 @@
+"""The clinician's progress report: one self-contained HTML file per athlete and range.
+
+`render_report` gathers the range from the store (`data`), draws each drill's charts with
+matplotlib (`charts`, imported only here, when a report is made) and writes the document
+(`html`); `write_report` puts it in a file the way every export does: through a temporary
+file renamed into place, private to the user (0600), so a failure leaves nothing behind.
+`backtrack report` and the History screen's `r` key call these.
+
+Importing this package loads none of them (no matplotlib, no store).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backtrack.models import Athlete
+    from backtrack.store import Store
+
+
+def render_report(
+    store: Store, athlete: Athlete, *, since: date | None = None, until: date | None = None
+) -> str:
+    """The report of `athlete` over [since, until] as HTML text (`until` defaults to
+    today, `since` to the athlete's first session)."""
+    from backtrack.report.charts import drill_charts
+    from backtrack.report.data import gather
+    from backtrack.report.html import render
+
+    return render(gather(store, athlete, since=since, until=until), drill_charts)
+
+
+def write_report(
+    store: Store,
+    path: Path,
+    athlete: Athlete,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+) -> Path:
+    """Write the report to `path` (0600, through a temporary file renamed into place: a
+    failure leaves no file and no half of one); the path. OSError names `path`."""
+    text = render_report(store, athlete, since=since, until=until)
+    path = Path(path)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    return path
+
+
+def report_name(athlete_name: str, until: date) -> str:
+    """'backtrack-report-ana-k-2026-11-25.html': the athlete's name in lower case, each run
+    of other characters than a-z and 0-9 one '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", athlete_name.casefold()).strip("-") or "athlete"
+    return f"backtrack-report-{slug}-{until.isoformat()}.html"
