@@ -24,8 +24,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from backtrack.catalog import load_catalog
 from backtrack.export import HEADER
@@ -62,8 +63,16 @@ SIZES = {
         Size("ten-days", athletes=1, days=10),
         Size("one", athletes=1, days=10 * YEAR),
         Size("clinic", athletes=40, days=10 * YEAR),
+        Size("twenty", athletes=20, days=1500),  # about 200,000 sets
+        Size("tiny-twenty", athletes=20, days=7),
     )
 }
+
+# The ways a file from elsewhere may write performed_at, all for the same instants: the
+# export's own form, offsets (UTC written out, east and west of it), fractional seconds
+# (stored to the second) and none (local time, read in LOCAL_ZONE).
+TIME_FORMS = ("Z", "+00:00", "+01:00", "-07:00", "fraction", "local")
+LOCAL_ZONE = "America/Denver"  # has summer time: the import must follow it hour by hour
 
 FIRST_NAMES = (
     "Ana", "Ben", "Chiara", "Dev", "Emeka", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lena",
@@ -247,6 +256,57 @@ def write_csv(size: Size, path: Path, *, seed: int = 20261125) -> int:
     return len(rows)
 
 
+def written_in(form: str, moment: datetime) -> str:
+    """The UTC instant `moment` as performed_at in `form` (one of TIME_FORMS)."""
+    if form == "Z":
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if form == "fraction":
+        return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.second * 7 % 1000:03d}Z"
+    if form == "local":
+        zone = ZoneInfo(LOCAL_ZONE)
+        local = moment.astimezone(zone).replace(tzinfo=None)
+        if local.replace(tzinfo=zone).astimezone(UTC) != moment:  # the clocks' repeated hour
+            raise ValueError(f"{moment} has no local time of its own in {LOCAL_ZONE}")
+        return local.isoformat()
+    hours, minutes = int(form[1:3]), int(form[4:6])
+    offset = timedelta(hours=hours, minutes=minutes) * (1 if form[0] == "+" else -1)
+    return moment.astimezone(timezone(offset)).isoformat()
+
+
+def write_form(source: Path, form: str, path: Path) -> int:
+    """Copy the CSV `source` (performed_at in the export's Z form) to `path` with every
+    performed_at written in `form` instead; return the number of sets."""
+    rows = 0
+    with (
+        source.open(encoding="utf-8", newline="") as handle,
+        path.open("w", encoding="utf-8", newline="") as out,
+    ):
+        reader, writer = csv.reader(handle), csv.writer(out)
+        writer.writerow(next(reader))
+        for row in reader:
+            moment = datetime.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            row[1] = written_in(form, moment)
+            writer.writerow(row)
+            rows += 1
+    return rows
+
+
+def cached_forms(size_name: str, out: Path = OUT) -> dict[str, Path]:
+    """The CSV of a size in each of TIME_FORMS (the same sets and instants), made from the
+    size's cached CSV on first use."""
+    source, _ = cached(size_name, out)
+    forms = {"Z": source}
+    for form in TIME_FORMS[1:]:
+        tag = {"+": "plus", "-": "minus"}.get(form[0], "") + form.lstrip("+-").replace(":", "")
+        path = source.with_name(f"{source.stem}-{tag}.csv")
+        if not path.exists():
+            partial = path.with_suffix(".csv.partial")
+            write_form(source, form, partial)
+            partial.replace(path)
+        forms[form] = path
+    return forms
+
+
 def quiet_env(home: Path) -> dict[str, str]:
     """An environment whose backtrack files (config, data, user catalog) live under `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKTRACK_")}
@@ -281,7 +341,7 @@ def cached(size_name: str, out: Path = OUT) -> tuple[Path, Path]:
     if not (csv_path.exists() and db_path.exists()):
         for old in out.glob(f"{size.name}-v*"):
             if old.is_file():
-                old.unlink()
+                old.unlink()  # the database, the CSV and its other forms
         partial = csv_path.with_suffix(".csv.partial")
         write_csv(size, partial)
         partial.replace(csv_path)
