@@ -73,6 +73,30 @@ def test_the_first_look_is_what_the_store_says(
     assert [d.done for d in glance.drills] == [2, 0, 1]
 
 
+def test_a_drill_the_rules_stopped_is_left_out_as_today_leaves_it_out(
+    store: Store, db_path: Path, catalog: Catalog, lifter: str, today: date
+) -> None:
+    """A pain stop accepted at the windmill's starting plan takes it out of the session: the
+    first look draws the drills Today's session has, so the cards do not jump."""
+    from backtrack import progression
+    from backtrack.tui.service import Gym
+
+    ana = store.athlete(lifter)
+    store.log_set(ana, "half-kneeling-windmill", reps=6, load=4, unit="kg", rom_level=1, pain=7)
+    assert progression.current_suggestion(store, ana, "half-kneeling-windmill").action == "stop"
+    progression.decide(store, ana, "half-kneeling-windmill", accept=True)
+    assert "half-kneeling-windmill" in store.stopped_drills(ana)
+    glance = glance_today(db_path, lifter, today, catalog)
+    assert glance is not None
+    view = Gym(store, ana, store.clock).load()
+    assert [d.exercise.id for d in glance.drills] == [d.exercise.id for d in view.drills]
+    assert [d.exercise.id for d in glance.drills] == ["jefferson-curl", "half-kneeling-side-bend"]
+    assert [d.exercise.id for d in view.stopped] == ["half-kneeling-windmill"]
+    store.override_plan(ana, "half-kneeling-windmill", active=True)  # a clinician resumes it
+    glance = glance_today(db_path, lifter, today, catalog)
+    assert glance is not None and len(glance.drills) == 3
+
+
 def test_the_first_look_reads_the_catalog_files_as_the_store_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

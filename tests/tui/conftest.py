@@ -63,10 +63,21 @@ def footer_labels(pilot: Pilot) -> list[str]:
 
 
 async def start(pilot: Pilot, *, pain: str | None = "2") -> None:
-    """Let the app load; answer the check-in with the key `pain` (None: skip it)."""
+    """Let the app load; answer the check-in with the key `pain` (None: skip it), and the
+    red-flag questions, when they follow, with none of these."""
     await settle(pilot)
     await pilot.press(pain if pain is not None else "s")
     await settle(pilot)
+    await no_red_flags(pilot)
+
+
+async def no_red_flags(pilot: Pilot) -> None:
+    """Answer the red-flag questions, if they are up, with none of these (Enter)."""
+    from backtrack.tui.screens.red_flags import RedFlagsScreen
+
+    if isinstance(pilot.app.screen, RedFlagsScreen):
+        await pilot.press("enter")
+        await settle(pilot)
 
 
 @pytest.fixture(scope="session")

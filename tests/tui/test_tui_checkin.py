@@ -9,9 +9,11 @@ import time
 from backtrack.store import Store
 from backtrack.tui.screens import today as today_module
 from backtrack.tui.screens.checkin import CheckInScreen
+from backtrack.tui.screens.red_flags import RedFlagsScreen
+from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner
 
-from .conftest import footer_keys, footer_labels, settle, start
+from .conftest import footer_keys, footer_labels, no_red_flags, settle, start
 
 
 async def test_check_in_asked_on_first_start_and_recorded_with_one_key(make_app, store: Store):
@@ -21,9 +23,12 @@ async def test_check_in_asked_on_first_start_and_recorded_with_one_key(make_app,
         assert isinstance(app.screen, CheckInScreen)
         await pilot.press("4")
         await settle(pilot)
-        assert not isinstance(app.screen, CheckInScreen)
+        assert isinstance(app.screen, RedFlagsScreen)  # the first check-in ever asks them
+        await pilot.press("enter")  # none of these
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
     checkin = store.checkin_on(store.athlete("me"), app.gym.today)
-    assert checkin is not None and checkin.pain == 4
+    assert checkin is not None and checkin.pain == 4 and checkin.red_flags == ()
 
 
 async def test_the_footer_shows_the_check_ins_own_keys(make_app):
@@ -49,6 +54,8 @@ async def test_buttons_answer_with_the_mouse(make_app, store: Store):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.click("#pain-7")
+        await settle(pilot)
+        await pilot.click("#send")  # the red-flag questions: none of these
         await settle(pilot)
     assert store.checkin_on(store.athlete("me"), app.gym.today).pain == 7
 
@@ -81,6 +88,7 @@ async def test_c_checks_in_again(make_app, store: Store):
         assert isinstance(app.screen, CheckInScreen)
         await pilot.press("3")
         await settle(pilot)
+        await no_red_flags(pilot)
         banner = app.screen.query_one(SuggestionBanner)
         assert not banner.has_class("-no-checkin")
     assert store.checkin_on(store.athlete("me"), app.gym.today).pain == 3
@@ -100,6 +108,7 @@ async def test_a_check_in_the_busy_database_refuses_is_kept_and_saved_later(
         answered_at = app.gym.clock.now()
         await pilot.press("4")
         await settle(pilot)
+        await no_red_flags(pilot)
         [error] = [n for n in app._notifications if n.severity == "error"]
         assert "busy" in error.message and "4/10, is kept" in error.message
         assert store.checkin_on(store.athlete("me"), app.gym.today) is None

@@ -140,3 +140,57 @@ def test_help(demo_app, snap_compare):
         await pilot.pause()
 
     assert compare(snap_compare, demo_app(), help_open)
+
+
+def test_red_flag_questions(demo_app, snap_compare):
+    """After the pain number (due: the demo's check-ins never answered them), one marked."""
+
+    async def asked(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("6")
+        await steady(pilot)
+
+    assert compare(snap_compare, demo_app(), asked)
+
+
+def test_red_flag_advice(demo_app, snap_compare):
+    """The most urgent advice on a full screen: an emergency, in the error colour."""
+
+    async def advised(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("1", "6", "enter")
+        await steady(pilot)
+
+    assert compare(snap_compare, demo_app(), advised)
+
+
+def test_flare_guidance(demo_app, snap_compare):
+    async def flare(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("enter")  # the red-flag questions: none of these
+        await steady(pilot)
+
+    assert compare(snap_compare, demo_app(), flare)
+
+
+def test_today_with_a_stopped_drill(make_app, store, snap_compare):
+    """The Jefferson curl hurt at 7/10 at its starting plan and the stop was accepted: it is
+    listed apart, and the session has the three other drills."""
+    from datetime import timedelta
+
+    from backtrack import progression
+
+    me = store.athlete("me")
+    now = store.clock.now()
+    store.check_in(me, 2, at=now - timedelta(minutes=40), flags_asked=True)
+    store.log_set(me, DRILL, reps=8, rpe=7, pain=7, at=now - timedelta(minutes=20))
+    progression.decide(store, me, DRILL, accept=True)
+    store.log_set(me, "half-kneeling-side-bend", reps=8, rpe=6, pain=1)
+    assert DRILL in store.stopped_drills(me)
+    assert compare(snap_compare, make_app(), steady)

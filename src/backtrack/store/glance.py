@@ -2,9 +2,10 @@
 
 `backtrack` draws its first frame from this (the athlete, their active drills in plan order,
 each drill's plan and the sets done today) while the store, the rules and pydantic load in
-a worker; the full page follows a moment later. It costs a read-only connection and a few
-small SELECTs (the athlete, their plans, today's sets per drill), with nothing but sqlite3
-and the catalog files.
+a worker; the full page follows a moment later. A drill the rules stopped is left out: it is
+not in the session (Today lists it apart once the store is open). It costs a read-only
+connection and a few small SELECTs (the athlete, their plans, today's sets per drill), with
+nothing but sqlite3 and the catalog files.
 
 It only ever reads, and gives up (returns None) on anything unusual: no file yet, a file or
 folder it could not also write (SQLite would leave read-only -wal/-shm files beside it, see
@@ -169,9 +170,9 @@ def _read(
             return None  # created on first use, or a PIN to ask first
     athlete_id, name, unit, _ = person
     plans = _plans(
-        conn.execute(
-            "SELECT exercise_id, active, sets, reps_min, reps_max, load_kg, rom_level "
-            "FROM plans WHERE athlete_id = ? ORDER BY position, exercise_id",
+        conn.execute(  # a drill the rules stopped is out of the session, as if inactive
+            "SELECT exercise_id, active AND stopped_at IS NULL, sets, reps_min, reps_max, "
+            "load_kg, rom_level FROM plans WHERE athlete_id = ? ORDER BY position, exercise_id",
             [athlete_id],
         ),
         facts,

@@ -55,7 +55,15 @@ INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.Mou
 # App keys that act on the session: they do nothing while the picker (or lock) shows.
 # (Help works there: it shows the keys and no one's name or timers.)
 SESSION_ACTIONS = frozenset(
-    {"show_timer", "toggle_rest", "adjust_rest", "skip_rest", "toggle_stopwatch", "lock"}
+    {
+        "show_timer",
+        "toggle_rest",
+        "adjust_rest",
+        "skip_rest",
+        "toggle_stopwatch",
+        "lock",
+        "report_symptom",
+    }
 )
 
 
@@ -84,6 +92,14 @@ class BacktrackApp(App[None]):
         Binding("s", "toggle_stopwatch", "Start/stop set stopwatch", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
         Binding("ctrl+l", "lock", "Lock / switch athlete", show=False),
+        Binding(
+            "exclamation_mark",
+            "report_symptom",
+            "Report a symptom",
+            show=False,
+            key_display="!",
+            tooltip="Report a symptom (numbness, weakness, bladder or bowel trouble...)",
+        ),
         Binding(
             "q", "quit", "Quit", tooltip="Quit, from any screen (Esc first if typing in a box)"
         ),
@@ -377,6 +393,16 @@ class BacktrackApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(TimerScreen())
+
+    def action_report_symptom(self) -> None:
+        """Report a red-flag symptom, from any screen of the session: today's page asks the
+        pain number and then the red-flag questions (over the screen showing now)."""
+        from backtrack.tui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                screen.report_symptom()
+                return
 
     def action_help(self) -> None:
         """Show every key of every screen."""

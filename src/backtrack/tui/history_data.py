@@ -34,7 +34,10 @@ ACTION_WORDS = {
     "progress_volume": "↑ sets",
     "hold": "hold",
     "regress": "↓ regress",
+    "stop": "■ stop",
     "override": "override",
+    "setting": "rule setting",
+    "clear-flag": "red flags cleared",
 }
 STATUS_WORDS = {"accepted": "✓ taken", "declined": "✗ declined", "pending": "… pending"}
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from backtrack.models import CheckIn, SetEntry
-    from backtrack.progression import Decision
-    from backtrack.tui.service import TodayView
+    from backtrack.models import SetEntry
+    from backtrack.progression import CheckInOutcome, Decision
+    from backtrack.tui.service import CheckInAnswer, TodayView
 
 
 class FirstLookShown(Message):
@@ -25,12 +25,22 @@ class TodayLoaded(Message):
         self.view = view
 
 
-class CheckedIn(Message):
-    """A check-in was committed."""
+class RedFlagsDue(Message):
+    """Whether the check-in `answer` goes on to the red-flag questions (`ask`)."""
 
-    def __init__(self, checkin: CheckIn) -> None:
+    def __init__(self, answer: CheckInAnswer, ask: bool) -> None:
         super().__init__()
-        self.checkin = checkin
+        self.answer = answer
+        self.ask = ask
+
+
+class CheckedIn(Message):
+    """The check-in `answer` was committed; `outcome` says what to tell the lifter now."""
+
+    def __init__(self, outcome: CheckInOutcome, answer: CheckInAnswer) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.answer = answer
 
 
 class SetLogged(Message):

@@ -61,13 +61,78 @@ class DrillToday:
 
 
 @dataclass(frozen=True)
+class StoppedDrill:
+    """A drill the rules stopped (a pain stop, accepted): out of the session until a
+    clinician resumes it with `backtrack plan DRILL --active`."""
+
+    exercise: Exercise
+    at: datetime
+    reason: str
+
+    @property
+    def resume(self) -> str:
+        """The command a clinician runs to put it back in sessions."""
+        return f"backtrack plan {self.exercise.id} --active"
+
+
+@dataclass(frozen=True)
 class TodayView:
-    """Everything the Today screen shows, read in one go."""
+    """Everything the Today screen shows, read in one go: the session's drills, and apart
+    from them the drills the rules stopped."""
 
     athlete: Athlete
     day: date
     checkin: CheckIn | None
     drills: tuple[DrillToday, ...]
+    stopped: tuple[StoppedDrill, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckInAnswer:
+    """A check-in as the lifter answered it, kept until it is saved: back pain at the moment
+    it was given, the red-flag symptoms reported, and whether the questions were asked."""
+
+    pain: int
+    at: datetime
+    flags: tuple[str, ...] = ()
+    flags_asked: bool = False
+
+    def replaced_by(self, newer: CheckInAnswer) -> CheckInAnswer:
+        """`newer`, answered while this one was not saved yet: its pain and moment, with the
+        symptoms of both (a new pain number never takes back a reported symptom)."""
+        flags = (*self.flags, *(f for f in newer.flags if f not in self.flags))
+        return CheckInAnswer(newer.pain, newer.at, flags, self.flags_asked or newer.flags_asked)
+
+
+def refusal(suggestion: Suggestion | None, today: date) -> str:
+    """Why accept and decline do nothing for `suggestion` today, in one line ('' when they
+    act, or when there is no suggestion). A suggestion that is no decision says the rules'
+    reason (`progression.nothing_to_decide`); a hold on today's session waits for the
+    next day's check-in."""
+    if suggestion is None or can_decide(suggestion, today):
+        return ""
+    if not suggestion.decidable:
+        from backtrack import progression
+
+        return progression.nothing_to_decide(suggestion)
+    if suggestion.session_date is None:
+        return ""
+    return (
+        "nothing to decide yet: today's session is judged on tomorrow's check-in "
+        "(its 24-hour pain response)"
+    )
+
+
+def can_decide(suggestion: Suggestion | None, today: date) -> bool:
+    """True when the suggestion judges a session and deciding it now makes sense.
+
+    Not for a suggestion that is no decision (it waits for a check-in, or for a clinician:
+    `Suggestion.decidable`). A hold on today's session is left open too: deciding it would
+    close the session before the next day's check-in could judge it properly.
+    """
+    if suggestion is None or suggestion.session_date is None or not suggestion.decidable:
+        return False
+    return not (suggestion.action == "hold" and suggestion.session_date >= today)
 
 
 def suggestion_now(
@@ -102,28 +167,52 @@ class Gym:
         return self.store.catalog.get(exercise_id)
 
     def load(self) -> TodayView:
-        """Read today's check-in, and the plan, sets and suggestion of every active drill."""
+        """Read today's check-in, the plan, sets and suggestion of every active drill in the
+        session, and the active drills the rules stopped (out of the session)."""
         with self._lock:
             day = self.today
-            drills = []
+            marks = self.store.stopped_drills(self.athlete)
+            drills, stopped = [], []
             for plan in self.store.plans(self.athlete):
                 if not plan.active:
                     continue
                 exercise = self.store.catalog.get(plan.exercise_id)
+                mark = marks.get(exercise.id)
+                if mark is not None:
+                    stopped.append(StoppedDrill(exercise, mark.at, mark.reason))
+                    continue
                 sets = tuple(self.store.session_sets(self.athlete, exercise.id, day))
                 suggestion, problem = self._suggestion(exercise.id)
                 drills.append(DrillToday(exercise, plan, sets, suggestion, problem))
             checkin = self.store.checkin_on(self.athlete, day)
-            return TodayView(self.athlete, day, checkin, tuple(drills))
+            return TodayView(self.athlete, day, checkin, tuple(drills), tuple(stopped))
 
     def _suggestion(self, exercise_id: str) -> tuple[Suggestion | None, str]:
         return suggestion_now(self.store, self.athlete, exercise_id)
 
-    def check_in(self, pain: int, *, at: datetime | None = None) -> CheckIn:
-        """Record 'back pain right now' (as of `at`, when it was answered; default now);
-        committed when this returns."""
+    def ask_red_flags(self, pain: int) -> bool:
+        """Whether a check-in of `pain` goes on to the red-flag questions
+        (`progression.ask_red_flags`)."""
+        from backtrack import progression
+
         with self._lock:
-            return self.store.check_in(self.athlete, pain, at=at)
+            return progression.ask_red_flags(self.store, self.athlete, pain)
+
+    def check_in(self, answer: CheckInAnswer) -> progression.CheckInOutcome:
+        """Record a check-in as it was answered (as of its moment, with any red flags);
+        committed when this returns, with what to tell the lifter now (red-flag advice,
+        flare guidance)."""
+        from backtrack import progression
+
+        with self._lock:
+            return progression.check_in(
+                self.store,
+                self.athlete,
+                answer.pain,
+                at=answer.at,
+                flags=answer.flags,
+                flags_asked=answer.flags_asked,
+            )
 
     def log_set(self, exercise_id: str, draft: SetDraft) -> SetEntry:
         """Log one set of a drill now; committed when this returns."""

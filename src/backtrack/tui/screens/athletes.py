@@ -35,7 +35,18 @@ T = TypeVar("T")
 # (a focused box takes the q as typing, so a name with a q in it can be typed).
 QUIT = Binding("q", "app.quit", "Quit")
 # The app's session keys, silenced while the picker is up (a locked screen runs nothing).
-SESSION_KEYS = ("t", "s", "k", "space", "plus", "equals_sign", "minus", "h", "l")
+SESSION_KEYS = (
+    "t",
+    "s",
+    "k",
+    "space",
+    "plus",
+    "equals_sign",
+    "minus",
+    "h",
+    "l",
+    "exclamation_mark",
+)
 
 
 def athlete_line(athlete: Athlete) -> Content:

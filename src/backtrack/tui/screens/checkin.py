@@ -2,6 +2,8 @@
 
 It dismisses with the number, or None when skipped. 0-9 are their own keys; 10 is `t` (for
 ten) or `!` (shift+1), and the button says so. q quits the app from here, as everywhere.
+Today goes on to the red-flag questions when they are due (screens/red_flags.py), and always
+when the lifter came to report a symptom (`report`: a check-in needs the pain number first).
 """
 
 from __future__ import annotations
@@ -29,15 +31,33 @@ class CheckInScreen(ModalScreen[int | None]):
         Binding("q", "app.quit", "Quit"),  # a modal hides the app's keys: q must still quit
     ]
 
-    def __init__(self, *, kept: int | None = None) -> None:
-        """`kept` is an earlier answer that could not be saved yet (it is being retried)."""
+    def __init__(
+        self, *, kept: int | None = None, kept_flags: bool = False, report: bool = False
+    ) -> None:
+        """`kept` is an earlier answer that could not be saved yet (it is being retried),
+        `kept_flags` that it reports red-flag symptoms; `report`: the lifter is reporting a
+        symptom (the questions follow the number)."""
         super().__init__()
         self.kept = kept
+        self.kept_flags = kept_flags
+        self.report = report
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-dialog"):
+            if self.report:
+                yield Static("Report a symptom", classes="title report")
+                yield Static(
+                    "First your back pain right now, then the symptoms.", classes="hint first"
+                )
             yield Static("Back pain right now?", classes="title")
-            if self.kept is not None:
+            if self.kept is not None and self.kept_flags:
+                yield Static(
+                    f"Your {self.kept}/10 and the symptoms you reported are not saved yet (the "
+                    "database was busy) and are tried again; a new answer replaces the number "
+                    "(the symptoms stay), s keeps it.",
+                    classes="hint kept",
+                )
+            elif self.kept is not None:
                 yield Static(
                     f"Your {self.kept}/10 is not saved yet (the database was busy) and is "
                     "tried again; a new answer replaces it, s keeps it.",

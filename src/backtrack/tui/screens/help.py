@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backtrack.tui.host import host
+from backtrack.tui.screens.alert import AlertScreen
 from backtrack.tui.screens.athletes import (
     AthletePickerScreen,
     NameScreen,
@@ -23,6 +24,7 @@ from backtrack.tui.screens.athletes import (
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.screens.confirm import ConfirmScreen
 from backtrack.tui.screens.history import HistoryScreen
+from backtrack.tui.screens.red_flags import RedFlagsScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.log_form import QUICK_PICKS, LogForm, NumberField
@@ -114,6 +116,11 @@ class HelpScreen(Screen[None]):
             ("New athlete, rename", key_rows([*NAME, *NameScreen.BINDINGS], display)),
             ("New PIN", key_rows([*NEW_PIN, *NewPinScreen.BINDINGS], display)),
             ("Check-in", key_rows(CheckInScreen.BINDINGS, display)),
+            (
+                "Red-flag questions (after the check-in when due, and with !)",
+                key_rows(RedFlagsScreen.BINDINGS, display),
+            ),
+            ("Red-flag advice, flare guidance", key_rows(AlertScreen.BINDINGS, display)),
             ("Yes/no questions", key_rows(ConfirmScreen.BINDINGS, display)),
             ("Help", key_rows([*self.BINDINGS, *SCROLL], display)),
         ]

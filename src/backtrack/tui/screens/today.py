@@ -3,6 +3,14 @@
 The screen has two modes. With the cursor in the set table, single keys act (Enter logs,
 e edits, x deletes, u undoes, a/d accept or decline, left/right or 1-9 pick a drill). Enter
 puts the cursor in the form; Enter there commits the set and brings the cursor back.
+a/d do nothing on a suggestion that is no decision (dimmed; pressed, they say why), and
+accepting a stop asks first: a stopped drill leaves the session and is listed apart, in the
+error colour, with the command that resumes it.
+
+The check-in (c, and on arrival) asks the pain number, then the red-flag questions when
+`progression.ask_red_flags` says they are due (always when the lifter reports a symptom
+with !). Any yes brings the advice on a full screen at once; a check-in at the athlete's
+flare level brings the flare guidance as soon as it is saved, before any set is logged.
 
 All database work runs in thread workers, one at a time (see `service.Gym`), and posts a
 message back; a failure is shown and the form keeps what was typed (a check-in answer that
@@ -23,9 +31,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -41,6 +51,7 @@ from backtrack.tui.messages import (
     CheckedIn,
     Decided,
     FirstLookShown,
+    RedFlagsDue,
     SetDeleted,
     SetLogged,
     SetTimed,
@@ -48,22 +59,22 @@ from backtrack.tui.messages import (
     StoreFailed,
     TodayLoaded,
 )
-from backtrack.tui.service import DrillToday, Gym, TodayView
+from backtrack.tui.service import CheckInAnswer, DrillToday, Gym, TodayView, can_decide, refusal
 from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
 from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
-from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, can_decide, plan_text
+from backtrack.tui.widgets.stopped_list import StoppedList
+from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, plan_text
 from backtrack.tui.widgets.top_bar import TopBar, day_text
 from backtrack.units import Unit, format_load
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from textual.timer import Timer
 
     from backtrack.models import SetEntry
     from backtrack.store.glance import DrillGlance, Glance
+    from backtrack.tui.screens.red_flags import RedFlagReply
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
@@ -133,7 +144,7 @@ class TodayScreen(Screen[None]):
         self.form_drill: str | None = None  # the drill the form is filled for
         self.logged: list[int] = []  # sets logged in this run, for undo
         self.asked_check_in = False
-        self.unsaved_check_in: tuple[int, datetime] | None = None  # answered, not saved yet
+        self.unsaved_check_in: CheckInAnswer | None = None  # answered, not saved yet
         self._check_in_retry: Timer | None = None
         self._check_in_failing = False  # said so already: the retries fail quietly
 
@@ -167,6 +178,8 @@ class TodayScreen(Screen[None]):
                 if whole:
                     yield RestDisplay(id="rest")
             with Vertical(id="main"):
+                if whole:
+                    yield StoppedList(id="stopped")
                 yield Static(drill_title(drills[0], unit) if drills else "", id="drill-title")
                 if whole:
                     yield from self._rest_of_page()
@@ -213,16 +226,17 @@ class TodayScreen(Screen[None]):
         self.query_one(DrillList).show(  # a card each
             self.glance.drills, self.selected, unit=self._glance_unit
         )
-        rest = (
-            ("#side", [RestDisplay(id="rest")]),
-            ("#main", self._rest_of_page()),
-            (None, [Footer(compact=True)]),
+        rest: tuple[tuple[str | None, list[Widget], int | None], ...] = (
+            ("#side", [RestDisplay(id="rest")], None),
+            ("#main", [StoppedList(id="stopped")], 0),  # above the drill's title
+            ("#main", self._rest_of_page(), None),
+            (None, [Footer(compact=True)], None),
         )
-        for where, widgets in rest:
+        for where, widgets, before in rest:
             if self._quitting():
                 return  # the lifter quit already (q as the app came up): nothing to finish
             try:
-                await (self.query_one(where) if where else self).mount_all(widgets)
+                await (self.query_one(where) if where else self).mount_all(widgets, before=before)
             except MountError:
                 if not self._quitting():
                     raise
@@ -265,9 +279,12 @@ class TodayScreen(Screen[None]):
             return
         self.set_class(drill is None, "-no-drills")
         self.query_one(DrillList).show(view.drills, self.selected, unit=view.athlete.unit)
+        self.query_one(StoppedList).show(view.stopped)
         if drill is None:
             self.query_one("#drill-title", Static).update(
-                "No active drills. A clinician can add one: backtrack plan DRILL --active"
+                "No drill left in today's session."
+                if view.stopped
+                else "No active drills. A clinician can add one: backtrack plan DRILL --active"
             )
             return
         unit = view.athlete.unit
@@ -399,20 +416,76 @@ class TodayScreen(Screen[None]):
     # -- check-in -----------------------------------------------------------------------
 
     def action_check_in(self) -> None:
-        """Ask 'back pain right now' (0-10)."""
+        """Ask 'back pain right now' (0-10), then the red-flag questions when they are due."""
         if self._later(self.action_check_in):
             return
+        self._ask_pain(report=False)
+
+    def report_symptom(self) -> None:
+        """Report a red-flag symptom: back pain right now first (a check-in needs it), then
+        the red-flag questions, due or not."""
+        if self._later(self.report_symptom):
+            return
+        self._ask_pain(report=True)
+
+    def _ask_pain(self, *, report: bool) -> None:
         from backtrack.tui.screens.checkin import CheckInScreen
 
-        kept = self.unsaved_check_in[0] if self.unsaved_check_in else None
-        self.app.push_screen(CheckInScreen(kept=kept), self._checked_in)
+        kept = self.unsaved_check_in
+        dialog = CheckInScreen(
+            kept=kept.pain if kept else None, kept_flags=bool(kept and kept.flags), report=report
+        )
+        self.app.push_screen(dialog, partial(self._pain_answered, report=report))
 
-    def _checked_in(self, pain: int | None) -> None:
+    def _pain_answered(self, pain: int | None, *, report: bool) -> None:
+        """The pain number is in: go on to the red-flag questions (always for a report;
+        else when `progression.ask_red_flags` says they are due), or save it."""
         if pain is None:
-            if self.unsaved_check_in is None:
+            if report:
+                self.notify("Nothing reported.", title="Report a symptom")
+            elif self.unsaved_check_in is None:
                 self.notify("No check-in today: the suggestions will say it is missing.")
             return
-        self.unsaved_check_in = (pain, self.gym.clock.now())  # a new answer replaces a kept one
+        answer = CheckInAnswer(pain, self.gym.clock.now())
+        if report:
+            self._ask_red_flags(answer)
+            return
+
+        def due() -> None:
+            try:
+                ask = self.gym.ask_red_flags(pain)
+            except Exception:  # when the log cannot say, ask: a question too many costs little
+                ask = True
+            self.post_message(RedFlagsDue(answer, ask))
+
+        self.run_worker(due, name="red flags due", group=DB_GROUP, thread=True, exit_on_error=False)
+
+    def on_red_flags_due(self, message: RedFlagsDue) -> None:
+        if message.ask:
+            self._ask_red_flags(message.answer)
+        else:
+            self._record(message.answer)
+
+    def _ask_red_flags(self, answer: CheckInAnswer) -> None:
+        from backtrack.tui.screens.red_flags import RedFlagsScreen
+
+        self.app.push_screen(RedFlagsScreen(), partial(self._flags_answered, answer))
+
+    def _flags_answered(self, answer: CheckInAnswer, reply: RedFlagReply | None) -> None:
+        """The red-flag questions are answered (or skipped): any yes brings up the advice at
+        once (it needs nothing from the log), and the check-in is saved."""
+        if reply is not None and reply.answered:
+            answer = replace(answer, flags=reply.flags, flags_asked=True)
+        if answer.flags:
+            from backtrack.tui.screens.alert import red_flag_alert
+
+            self.app.push_screen(red_flag_alert(answer.flags))
+        self._record(answer)
+
+    def _record(self, answer: CheckInAnswer) -> None:
+        """Save `answer` (replacing, not dropping, one that is still waiting to be saved)."""
+        kept = self.unsaved_check_in
+        self.unsaved_check_in = kept.replaced_by(answer) if kept is not None else answer
         self._check_in_failing = False
         self._save_check_in()
 
@@ -421,31 +494,47 @@ class TodayScreen(Screen[None]):
         if self._check_in_retry is not None:
             self._check_in_retry.stop()
             self._check_in_retry = None
-        if self.unsaved_check_in is None:
+        answer = self.unsaved_check_in
+        if answer is None:
             return
-        pain, at = self.unsaved_check_in
-        self._db(CHECK_IN, lambda: CheckedIn(self.gym.check_in(pain, at=at)))
+        self._db(CHECK_IN, lambda: CheckedIn(self.gym.check_in(answer), answer))
 
     def _check_in_failed(self, message: StoreFailed) -> None:
         """The check-in could not be saved: keep the answer, say so, try again later."""
-        if self.unsaved_check_in is None:
+        answer = self.unsaved_check_in
+        if answer is None:
             return
         if not self._check_in_failing:
+            symptoms = " and the symptoms you reported" if answer.flags else ""
             self.notify(
                 f"Could not record the check-in: {message.message}. Your answer, "
-                f"{self.unsaved_check_in[0]}/10, is kept and saved as soon as the database "
+                f"{answer.pain}/10{symptoms}, is kept and saved as soon as the database "
                 f"lets it (tried again every {CHECK_IN_RETRY_SECONDS:g} s).",
                 title="Check-in not saved yet",
                 severity="error",
                 timeout=12,
             )
         self._check_in_failing = True
-        self._check_in_retry = self.set_timer(CHECK_IN_RETRY_SECONDS, self._save_check_in)
+        if self._check_in_retry is None:
+            self._check_in_retry = self.set_timer(CHECK_IN_RETRY_SECONDS, self._save_check_in)
 
     def on_checked_in(self, message: CheckedIn) -> None:
-        self.unsaved_check_in = None
-        self._check_in_failing = False
-        self.notify(f"Back pain {message.checkin.pain}/10 recorded.", title="Checked in")
+        """The check-in is committed: say so, and show the flare guidance at once when its
+        pain is at the flare level (a red flag's advice is up already)."""
+        if self.unsaved_check_in is message.answer:  # (not a newer answer given meanwhile)
+            self.unsaved_check_in = None
+            self._check_in_failing = False
+            if self._check_in_retry is not None:
+                self._check_in_retry.stop()
+                self._check_in_retry = None
+        outcome = message.outcome
+        checkin = outcome.checkin
+        flagged = f" with red flags: {', '.join(checkin.red_flags)}" if checkin.red_flags else ""
+        self.notify(f"Back pain {checkin.pain}/10 recorded{flagged}.", title="Checked in")
+        if outcome.flare and not checkin.red_flags:
+            from backtrack.tui.screens.alert import flare_alert
+
+            self.app.push_screen(flare_alert(outcome.flare))
 
     # -- logging and editing -------------------------------------------------------------
 
@@ -584,18 +673,57 @@ class TodayScreen(Screen[None]):
         drill = self.drill
         if drill is None or self.view is None or not can_decide(drill.suggestion, self.view.day):
             return
-        exercise_id = drill.exercise.id
+        exercise = drill.exercise
         verb = "accept" if accept else "decline"
-        self._db(
-            f"{verb} the suggestion",
-            lambda: Decided(self.gym.decide(exercise_id, accept=accept)),
+
+        def decide() -> None:
+            exercise_id = exercise.id
+            self._db(
+                f"{verb} the suggestion",
+                lambda: Decided(self.gym.decide(exercise_id, accept=accept)),
+            )
+
+        if not (accept and drill.suggestion is not None and drill.suggestion.action == "stop"):
+            decide()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                decide()
+
+        from backtrack.tui.screens.confirm import ConfirmScreen
+
+        question = (
+            f"Stop {exercise.name}?\nIt leaves your sessions until your clinician resumes it "
+            f"(backtrack plan {exercise.id} --active)."
         )
+        self.app.push_screen(ConfirmScreen(question, yes="Stop it"), answered)
+
+    def on_key(self, event: events.Key) -> None:
+        """a or d on a suggestion that is no decision: say why, in a line (the keys are
+        dimmed, so their actions do not run)."""
+        actions = {"a": "accept", "d": "decline"}
+        action = actions.get(event.key)
+        if action is None or self.check_action(action, ()) is not None:
+            return
+        drill = self.drill
+        if drill is not None and self.view is not None:
+            why = refusal(drill.suggestion, self.view.day)
+            if why:
+                self.notify(why, title="Nothing to decide", severity="warning")
 
     def on_decided(self, message: Decided) -> None:
         decision = message.decision
         exercise = self.gym.exercise(decision.suggestion.exercise_id)
         plan = plan_text(exercise, decision.plan, self.gym.athlete.unit)
-        if decision.accepted:
+        if decision.accepted and decision.suggestion.action == "stop":
+            self.notify(
+                f"Out of your sessions until your clinician resumes it (backtrack plan "
+                f"{exercise.id} --active).",
+                title=f"{exercise.name} stopped",
+                severity="warning",
+            )
+        elif decision.accepted:
             self._forget_draft(exercise.id)
             self.notify(f"Plan now: {plan}", title=f"Accepted for {exercise.name}")
         else:

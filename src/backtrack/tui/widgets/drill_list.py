@@ -32,6 +32,7 @@ MARKERS = {
     "progress_volume": ("↑ sets", "bold $success"),
     "hold": ("hold", "bold"),
     "regress": ("↓ step back", "bold $error"),
+    "stop": ("■ stop", "bold $error"),
 }
 NO_SUGGESTION = ("—", "$text-muted")  # the rules gave none (the main pane says why)
 NOT_READ_YET = ("…", "$text-muted")  # a first look: the rules have not run yet

@@ -47,6 +47,11 @@ def pain_cell(pain: int | None) -> Text:
     return cell(str(pain), "bold $error" if pain > 5 else "$warning" if pain > 3 else "")
 
 
+def action_cell(action: str | None) -> Text:
+    """A suggestion's action in words; a stop in the error colour."""
+    return cell(action_text(action), "bold $error" if action == "stop" else "")
+
+
 def status_cell(status: str | None) -> Text:
     """Whether a suggestion was taken, declined or is pending, in words and colour."""
     if status is None:
@@ -86,7 +91,7 @@ class SessionTable(TextTable):
                 rom_text(view.exercise, s.rom_level),
                 format_number(s.rpe) if s.rpe is not None else "–",
                 pain_cell(s.pain),
-                action_text(s.action),
+                action_cell(s.action) if s.action == "stop" else action_text(s.action),
                 status_cell(s.status),
             ]
             for s in view.sessions
@@ -149,8 +154,9 @@ class SessionTable(TextTable):
 
 
 class TimelineTable(TextTable):
-    """The plan timeline, newest first: progressions, holds, regressions, declined
-    suggestions and clinician overrides, each with its reason."""
+    """The plan timeline, newest first: progressions, holds, regressions, stops, declined
+    suggestions, clinician overrides, and the clinician's changes that apply to every drill
+    (a rule setting, red flags cleared), each with its reason."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -168,7 +174,9 @@ class TimelineTable(TextTable):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
             if entry.before is None or entry.after is None:
-                change = entry.change or entry.action
+                change: str | Text = entry.change or action_text(entry.action)
+            elif entry.action == "stop":
+                change = action_cell("stop")
             else:
                 change = change_text(entry.before, entry.after, view.athlete.unit)
             self.add_row(

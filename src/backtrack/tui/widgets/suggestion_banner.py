@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from textual.content import Content
 from textual.widgets import Static
 
+from backtrack.tui.service import can_decide
 from backtrack.units import Unit, format_load
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ HEADLINES = {
     "progress_volume": "One more set",
     "hold": "Hold",
     "regress": "Step back",
+    "stop": "Stop this drill",
 }
 
 
@@ -67,15 +69,30 @@ def change_text(exercise: Exercise, before: Plan, after: Plan, unit: Unit) -> st
     return ", ".join(parts) if parts else "the plan stays as it is"
 
 
-def can_decide(suggestion: Suggestion | None, today: date) -> bool:
-    """True when the suggestion judges a session and deciding it now makes sense.
+def headline(exercise: Exercise, plan: Plan, suggestion: Suggestion, unit: Unit) -> Content:
+    """The suggestion's first line: what to do and what would change, 'Step back: load
+    12.5 kg → 10 kg'; a stop says to stop (every drill, while a red flag is open)."""
+    if suggestion.action == "stop":
+        if suggestion.rule == "red_flag":
+            return Content.styled("Stop training: a red flag is open", "bold")
+        return Content.styled("Stop this drill and contact your clinician", "bold")
+    return Content.assemble(
+        (HEADLINES[suggestion.action], "bold"),
+        ": ",
+        change_text(exercise, plan, suggestion.plan, unit),
+    )
 
-    A hold on today's session is left open: it is usually waiting for tomorrow's check-in,
-    and deciding it would close the session before the rules could judge it properly.
-    """
-    if suggestion is None or suggestion.session_date is None:
-        return False
-    return not (suggestion.action == "hold" and suggestion.session_date >= today)
+
+def keys_line(suggestion: Suggestion) -> Content:
+    """The accept and decline keys, with what they do to a stop."""
+    if suggestion.action == "stop":
+        return Content.assemble(
+            ("a", "bold reverse"),
+            " stop it (until your clinician resumes it)   ",
+            ("d", "bold reverse"),
+            " decline (keep it)",
+        )
+    return Content.assemble(("a", "bold reverse"), " accept   ", ("d", "bold reverse"), " decline")
 
 
 class SuggestionBanner(Static):
@@ -100,20 +117,10 @@ class SuggestionBanner(Static):
             lines.append(Content.styled(problem or "No suggestion yet.", "italic"))
         else:
             self.add_class(f"-{suggestion.action}")
-            lines.append(
-                Content.assemble(
-                    (HEADLINES[suggestion.action], "bold"),
-                    ": ",
-                    change_text(exercise, plan, suggestion.plan, unit),
-                )
-            )
+            lines.append(headline(exercise, plan, suggestion, unit))
             lines.append(Content(suggestion.reason))
             if can_decide(suggestion, today):
-                lines.append(
-                    Content.assemble(
-                        ("a", "bold reverse"), " accept   ", ("d", "bold reverse"), " decline"
-                    )
-                )
+                lines.append(keys_line(suggestion))
         if not checked_in:
             lines.append(
                 Content.assemble(
