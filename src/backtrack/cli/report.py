@@ -34,8 +34,8 @@ def report(
     output: Path | None, since: date | None, until: date | None, db: Path | None, athlete: str
 ) -> None:
     """Write the clinician's progress report of --athlete as one self-contained HTML file:
-    a summary page, then a page per drill with charts of load, ROM and pain and every
-    decision, to print (A4 or Letter) or send."""
+    a summary page, then a page per drill with charts of load, ROM and pain and the
+    decisions, to print (A4 or Letter) or send."""
     from backtrack.clock import local_date
 
     if since and until and since > until:

@@ -85,6 +85,8 @@ th { border-bottom: 1pt solid #000; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }
 td.when, td.what, td.taken { white-space: nowrap; }
+table.events td.what { white-space: normal; }
+tr.open td { font-weight: bold; }
 tr.declined td.taken, tr.open td.taken { font-weight: bold; }
 table.plans { font-size: 9pt; margin: 2mm 0 3mm; }
 dl.legend { font-size: 8.5pt; margin: 0; }
@@ -398,31 +400,23 @@ def _decisions(drill: DrillReport) -> str:
 
 
 @dataclass(frozen=True)
-class _Part:
-    """One table of the safety section: its title, columns, rows (oldest first) and each
-    row's class."""
+class _Event:
+    """One row of the safety section: its date (`on`, shown as `day`), what, which drill,
+    the details; `rank` says which rows a full page keeps first (0 the most urgent). Rows go
+    by date, the most urgent first within a day, then by time (`at`)."""
 
-    title: str
-    headers: tuple[str, ...]
-    rows: list[list[str]]
-    classes: list[str]
-    what: str  # what a row is, for the line that counts rows left out: 'red flag report'
+    on: date
+    at: datetime
+    what: str
+    drill: str
+    details: str
+    rank: int
+    style: str  # the row's class: 'open' for a red flag not cleared yet
+    day: str = ""
 
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], classes: Sequence[str]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join(
-        f'<tr class="{escape(cls)}">' + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-        for row, cls in zip(rows, classes, strict=True)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _row_height(row: Sequence[str]) -> float:
-    """About how tall a safety row prints (mm): its longest cell's lines, in a column of
-    its share of the width."""
-    longest = max(len(cell) for cell in row)
-    return ROW_MM + LINE_MM * max(1, math.ceil(len(row) * longest / CHARS_PER_LINE / 1.6))
+    @property
+    def when(self) -> str:
+        return self.day or day_text(self.on)
 
 
 def _safety_room(report: Report) -> float:
@@ -433,162 +427,106 @@ def _safety_room(report: Report) -> float:
     return PAGE_MM - FIXED_MM - words - plans - alert
 
 
+def _event_height(event: _Event) -> float:
+    """About how tall an event's row prints (mm): the details take about 60% of a line."""
+    return ROW_MM + LINE_MM * max(1, math.ceil(len(event.details) / (CHARS_PER_LINE * 0.6)))
+
+
 def _safety(report: Report, room: float) -> str:
-    """Red flags, stops, flares, sets above the pain limit and the clinician's changes, as
-    far as `room` (mm) of the summary page holds: each table keeps its newest rows and says
-    how many older ones are left out (the CSV exports list every one)."""
+    """Red flags, stops, flares, sets above the pain limit and the clinician's changes in
+    one table by date, as far as `room` (mm) of the summary page holds: a full page keeps
+    the most urgent first (red flags and stops, then flares, the clinician's changes, sets
+    above the limit), the newest first within each, and says how many it leaves out."""
+    events = sorted(_events(report), key=lambda e: (e.on, e.rank, e.at))
     parts = [
         '<section class="safety">',
         "<h2>Red flags, stops, flares and clinician's changes</h2>",
     ]
-    found = _safety_parts(report)
-    if not found:
-        parts.append("<p>None in this range.</p>")
-    for part in found:
-        room -= PART_MM
-        kept: list[int] = []
-        for index in range(len(part.rows) - 1, -1, -1):
-            cost = _row_height(part.rows[index])
-            if cost > room and kept:
-                break
-            room -= cost
-            kept.append(index)
-        kept.reverse()
-        parts += [
-            f"<h3>{escape(part.title)}</h3>",
-            _table(part.headers, [part.rows[i] for i in kept], [part.classes[i] for i in kept]),
-        ]
-        left = len(part.rows) - len(kept)
-        if left:
-            parts.append(
-                f'<p class="note">{escape(_plural(left, "earlier " + part.what))} not listed '
-                "(`backtrack export --decisions` and `--checkins` list every one).</p>"
-            )
+    if not events:
+        parts += ["<p>None in this range.</p>", "</section>"]
+        return "\n".join(parts)
+    room -= PART_MM
+    kept: set[int] = set()
+    ranked = sorted(range(len(events)), key=lambda i: (events[i].rank, -i))
+    for index in ranked:
+        cost = _event_height(events[index])
+        if cost > room and kept:
+            continue
+        kept.add(index)
+        room -= cost
+    rows = "".join(
+        f'<tr class="{escape(e.style)}"><td class="when">{escape(e.when)}</td>'
+        f'<td class="what">{escape(e.what)}</td><td>{escape(e.drill)}</td>'
+        f"<td>{escape(e.details)}</td></tr>"
+        for i, e in enumerate(events)
+        if i in kept
+    )
+    parts += [
+        '<table class="events">',
+        "<thead><tr><th>Date</th><th>What</th><th>Drill</th><th>Details</th></tr></thead>",
+        f"<tbody>{rows}</tbody>",
+        "</table>",
+    ]
+    left = len(events) - len(kept)
+    if left:
+        parts.append(
+            f'<p class="note">{escape(_plural(left, "more event"))} in this range not listed '
+            "here (`backtrack export --decisions` and `--checkins` list every one).</p>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _safety_parts(report: Report) -> list[_Part]:
-    """The safety section's tables that have rows, most urgent first."""
+def _events(report: Report) -> list[_Event]:
+    """Every row the safety section could show, in no particular order."""
     names = {d.exercise.id: d.exercise.name for d in report.drills}
-    found = []
-    if report.red_flags:
-        rows, classes = [], []
-        for r in report.red_flags:
-            symptoms = "; ".join(
-                FLAG_BY_KEY[k].question if k in FLAG_BY_KEY else k for k in r.checkin.red_flags
-            )
-            if r.checkin.note:
-                symptoms += f" Note: {r.checkin.note}"
-            cleared = (
-                f"cleared {day_text(local_date(r.cleared.at))} by {r.cleared.by}: "
-                f"{r.cleared.reason}"
-                if r.cleared
-                else "NOT CLEARED"
-            )
-            rows.append(
-                [day_text(r.checkin.local_date), symptoms, advice(r.checkin.red_flags), cleared]
-            )
-            classes.append("cleared" if r.cleared else "open")
-        found.append(
-            _Part(
-                "Red flags",
-                ("Date", "Reported", "Advice given", "Clinician"),
-                rows,
-                classes,
-                "red flag report",
-            )
+    events = []
+    for r in report.red_flags:
+        said = "; ".join(
+            FLAG_BY_KEY[k].question if k in FLAG_BY_KEY else k for k in r.checkin.red_flags
         )
-    stops = [d for d in report.decisions if d.action == "stop" and d.source == "rules"]
-    if stops:
-        found.append(
-            _Part(
-                "Stops",
-                ("Date", "Drill", "Reason", "Taken"),
-                [
-                    [
-                        day_text(d.day),
-                        names.get(d.exercise_id, d.exercise_id),
-                        d.reason,
-                        STATUS_WORDS.get(d.status, d.status),
-                    ]
-                    for d in stops
-                ],
-                [d.status for d in stops],
-                "stop",
-            )
+        note = f" Note: {r.checkin.note}" if r.checkin.note else ""
+        closed = (
+            f"Cleared {day_text(local_date(r.cleared.at))} by {r.cleared.by}: {r.cleared.reason}"
+            if r.cleared
+            else "NOT CLEARED by a clinician yet."
         )
-    if report.flares:
-        found.append(
-            _Part(
-                "Flares",
-                ("Dates", "Worst", "Check-ins at the level", "Flare level"),
-                [
-                    [
-                        day_text(f.first)
-                        if f.first == f.last
-                        else f"{day_text(f.first)} to {day_text(f.last)}",
-                        f"{f.peak}/10",
-                        _plural(f.checkins, "check-in"),
-                        f"{f.level}/10",
-                    ]
-                    for f in report.flares
-                ],
-                ["flare"] * len(report.flares),
-                "flare",
-            )
+        details = f"{said}{note} Advice given: {advice(r.checkin.red_flags)} {closed}"
+        style = "cleared" if r.cleared else "open"
+        events.append(
+            _Event(r.checkin.local_date, r.checkin.at, "red flag", "every drill", details, 0, style)
         )
-    if report.over_limit:
-        over = sorted(report.over_limit, key=lambda o: (o.day, o.exercise_id))
-        found.append(
-            _Part(
-                "Sets above the pain limit",
-                ("Date", "Drill", "Worst set", "Limit"),
-                [
-                    [
-                        day_text(o.day),
-                        names.get(o.exercise_id, o.exercise_id),
-                        f"{o.pain}/10",
-                        f"{o.limit}/10",
-                    ]
-                    for o in over
-                ],
-                ["over"] * len(over),
-                "session",
-            )
+    for d in report.decisions:
+        if d.action == "stop" and d.source == "rules":
+            taken = STATUS_WORDS.get(d.status, d.status)
+            drill = names.get(d.exercise_id, d.exercise_id)
+            events.append(_Event(d.day, d.at, f"stop ({taken})", drill, d.reason, 0, d.status))
+    for f in report.flares:
+        span = "" if f.first == f.last else f"{day_text(f.first)} to {day_text(f.last)}"
+        details = (
+            f"back pain up to {f.peak}/10 at {_plural(f.checkins, 'check-in')} in a row "
+            f"(flare level {f.level}/10)"
         )
-    changes = _clinician_rows(report, names)
-    if changes:
-        found.append(
-            _Part(
-                "Clinician's changes",
-                ("Date", "What", "Change and reason"),
-                changes,
-                ["clinician"] * len(changes),
-                "change",
-            )
-        )
-    return found
-
-
-def _clinician_rows(report: Report, names: dict[str, str]) -> list[list[str]]:
-    """Overrides, rule setting changes and red-flag clearances, oldest first."""
-    dated: list[tuple[datetime, list[str]]] = []
+        start = datetime.combine(f.first, datetime.min.time()).astimezone()
+        events.append(_Event(f.first, start, "flare", "every drill", details, 1, "flare", span))
     for d in report.overrides:
         drill = names.get(d.exercise_id, d.exercise_id)
-        dated.append((d.at, [day_text(d.day), f"override: {drill}", d.reason]))
+        events.append(_Event(d.day, d.at, "override", drill, d.reason, 2, "clinician"))
     for c in report.settings:
-        what = f"{c.previous:g} → {c.value:g}" + (" (reset to the default)" if c.reset else "")
-        dated.append(
-            (
-                c.at,
-                [day_text(local_date(c.at)), f"setting {c.key}", f"{what}, by {c.by}: {c.reason}"],
-            )
+        reset = " (reset to the default)" if c.reset else ""
+        details = f"{c.key} {c.previous:g} → {c.value:g}{reset}, by {c.by}: {c.reason}"
+        events.append(
+            _Event(local_date(c.at), c.at, "rule setting", "every drill", details, 2, "clinician")
         )
     for cleared in report.clearances:
-        when = day_text(local_date(cleared.at))
-        dated.append(
-            (cleared.at, [when, "red flags cleared", f"by {cleared.by}: {cleared.reason}"])
-        )
-    dated.sort(key=lambda pair: pair[0])
-    return [row for _, row in dated]
+        details = f"by {cleared.by}: {cleared.reason}"
+        events.append(
+            _Event(local_date(cleared.at), cleared.at, "red flags cleared", "every drill",
+                   details, 2, "clinician")
+        )  # fmt: skip
+    for o in report.over_limit:
+        end = datetime.combine(o.day, datetime.max.time()).astimezone()
+        drill = names.get(o.exercise_id, o.exercise_id)
+        details = f"worst set {o.pain}/10, limit {o.limit}/10"
+        events.append(_Event(o.day, end, "set above the pain limit", drill, details, 3, "over"))
+    return events
