@@ -11,13 +11,23 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from backtrack.catalog import load_catalog
 from backtrack.cli import cli
-from backtrack.export import HEADER
+from backtrack.clock import parse_moment
+from backtrack.export import HEADER, read_sets
+from backtrack.store import iso_utc
+
+FUZZ_TIMES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HEADER_LINE = (
     "date,performed_at,athlete,exercise_id,exercise,set,reps,load,unit,load_kg,"
@@ -487,3 +497,242 @@ def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_wa
         assert f"Imported {len(rows)} new sets" in result.stdout
         assert sets_schema(db) == schema
     assert killed >= 2, "no kill landed inside the import's transaction"
+
+
+# -- performed_at in any form: the same stored instants ------------------------------------
+
+# Instants to write in every form: two in one hour, across UTC midnight and a new year, a
+# leap day, and both sides of America/Denver's changes of the clocks (the second 01:30 of
+# 1 November has no local spelling of its own, so it is not among them).
+INSTANTS = [
+    datetime(2026, 11, 25, 8, 15, 3, tzinfo=UTC),
+    datetime(2026, 11, 25, 8, 47, 59, tzinfo=UTC),
+    datetime(2026, 11, 25, 23, 59, 59, tzinfo=UTC),
+    datetime(2026, 1, 1, 0, 30, 0, tzinfo=UTC),
+    datetime(2024, 2, 29, 12, 0, 0, tzinfo=UTC),
+    datetime(2026, 3, 8, 8, 30, 0, tzinfo=UTC),  # 01:30 MST, before the spring change
+    datetime(2026, 3, 8, 9, 30, 0, tzinfo=UTC),  # 03:30 MDT, after it
+    datetime(2026, 11, 1, 7, 30, 0, tzinfo=UTC),  # 01:30 MDT, the first of two
+    datetime(2026, 11, 1, 9, 30, 0, tzinfo=UTC),  # 02:30 MST, after the autumn change
+]
+DENVER = ZoneInfo("America/Denver")
+
+
+def _offset(hours: int, minutes: int = 0) -> Callable[[datetime], str]:
+    zone = timezone(timedelta(hours=hours, minutes=minutes if hours >= 0 else -minutes))
+    return lambda moment: moment.astimezone(zone).isoformat()
+
+
+def _local(moment: datetime, fraction: str = "") -> str:
+    return moment.astimezone(DENVER).strftime("%Y-%m-%dT%H:%M:%S") + fraction
+
+
+TIME_FORMS: dict[str, Callable[[datetime], str]] = {
+    "Z": lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "+00:00": _offset(0),
+    "-00:00": lambda m: m.strftime("%Y-%m-%dT%H:%M:%S-00:00"),
+    "+01:00": _offset(1),
+    "-07:00": _offset(-7),
+    "+05:30": _offset(5, 30),
+    "-03:30": _offset(-3, 30),
+    "fraction .5": lambda m: m.strftime("%Y-%m-%dT%H:%M:%S.5Z"),
+    "fraction .999999 (not rounded up)": lambda m: m.strftime("%Y-%m-%dT%H:%M:%S.999999Z"),
+    "fraction .250+01:00": lambda m: (
+        m.astimezone(timezone(timedelta(hours=1)))
+        .isoformat(timespec="milliseconds")
+        .replace(".000", ".250")
+    ),
+    "no offset (local, America/Denver)": _local,
+    "no offset, fraction": lambda m: _local(m, ".75"),
+}
+
+
+def _form_rows(write: Callable[[datetime], str]) -> list[dict[str, str]]:
+    """A first row, then each instant on a row with a new set number (checked in full by
+    the import's slow path), then each on a row whose cells were all seen before but the
+    time (the fast path)."""
+    first = good_row(performed_at=write(datetime(2000, 1, 3, 12, 0, tzinfo=UTC)), set="1")
+    slow = [good_row(performed_at=write(m), set=str(100 + i)) for i, m in enumerate(INSTANTS)]
+    fast = [good_row(performed_at=write(m), set="1") for m in INSTANTS]
+    return [first, *slow, *fast]
+
+
+@pytest.mark.parametrize("form", list(TIME_FORMS))
+def test_every_timestamp_form_stores_the_same_instants(
+    tmp_path: Path, local_zone: Callable[[str], None], form: str
+) -> None:
+    local_zone("America/Denver")  # no offset: local time, as `log --at` reads it
+    path = write_rows(tmp_path / "forms.csv", _form_rows(TIME_FORMS[form]))
+    db = tmp_path / "forms.db"
+    result = CliRunner().invoke(cli, ["import", str(path)], env={"BACKTRACK_DB": str(db)})
+    assert result.exit_code == 0, result.output
+    stored = [row[2] for row in stored_sets(db)]
+    expected = [row["performed_at"] for row in _form_rows(TIME_FORMS["Z"])]
+    assert stored == expected
+    assert len(set(stored)) == len(INSTANTS) + 1
+
+
+def test_the_local_time_of_an_import_follows_tz(
+    tmp_path: Path, local_zone: Callable[[str], None]
+) -> None:
+    """The same offset-less file stores different instants under different zones."""
+    path = write_rows(tmp_path / "local.csv", [good_row(performed_at="2026-07-01T06:30:00")])
+    stored = {}
+    for zone in ("America/Denver", "Asia/Kolkata", "UTC"):
+        local_zone(zone)
+        db = tmp_path / f"{zone.replace('/', '-')}.db"
+        result = CliRunner().invoke(cli, ["import", str(path)], env={"BACKTRACK_DB": str(db)})
+        assert result.exit_code == 0, result.output
+        stored[zone] = stored_sets(db)[0][2]
+    assert stored == {
+        "America/Denver": "2026-07-01T12:30:00Z",  # MDT, -06:00
+        "Asia/Kolkata": "2026-07-01T01:00:00Z",  # +05:30
+        "UTC": "2026-07-01T06:30:00Z",
+    }
+
+
+LOCAL_ZONES = [
+    "America/Denver",
+    "Europe/London",
+    "Australia/Lord_Howe",  # the clocks move by 30 minutes
+    "Asia/Kolkata",
+    "America/St_Johns",  # -03:30 and -02:30
+    "Europe/Amsterdam",  # +00:19:32 before 1937: not whole minutes
+]
+FORM_SUFFIXES = ["Z", "+00:00", "+01:00", "-07:00", "+05:45", "-09:30", "+13:00", ""]
+
+
+@FUZZ_TIMES
+@given(
+    zone=st.sampled_from(LOCAL_ZONES),
+    texts=st.lists(
+        st.tuples(
+            st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2100, 1, 1)),
+            st.sampled_from(FORM_SUFFIXES),
+            st.sampled_from(["", ".5", ".000001", ".999999", ".123"]),
+            st.integers(0, 3),  # more times in the same hour
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_the_fast_path_stores_what_the_full_check_stores(
+    zone: str, texts: list[tuple[datetime, str, str, int]]
+) -> None:
+    """Whatever the form and the local zone (changes of the clocks included: a naive time
+    may fall in the hour that repeats or the one that is skipped), every performed_at is
+    stored as `iso_utc(parse_moment(text))`, the whole check of `log --at` and of a row
+    the import has not seen before."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        cells = []
+        for moment, suffix, fraction, more in texts:
+            for minute in range(more + 1):
+                at = moment.replace(minute=(moment.minute + 17 * minute) % 60, microsecond=0)
+                cells.append(at.strftime("%Y-%m-%dT%H:%M:%S") + fraction + suffix)
+        rows = [good_row(performed_at=text) for text in cells]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+        read = list(read_sets(io.StringIO(out.getvalue(), newline=""), load_catalog()))
+        assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]
+    finally:
+        if previous is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-25T08:00:00+24:00",
+        "2026-11-25T08:00:00.1234567+25:00",
+        "2026-02-29T08:00:00+01:00",
+        "2026-13-01T08:00:00+01:00",
+        "9999-12-31T23:30:00-00:30",
+        "2026-11-25T08:00:60+01:00",
+    ],
+)
+def test_a_bad_time_on_the_fast_path_is_the_full_checks_error(tmp_path: Path, text: str) -> None:
+    """A bad time after rows that filled every cache gets the same error as on its own."""
+    alone = write_rows(tmp_path / "alone.csv", [good_row(performed_at=text)])
+    good = [good_row(performed_at=f"2026-11-25T08:{i:02d}:00+01:00") for i in range(30)]
+    late = write_rows(tmp_path / "late.csv", [*good, good_row(performed_at=text)])
+    errors = []
+    for path in (alone, late):
+        result = CliRunner().invoke(
+            cli, ["import", str(path)], env={"BACKTRACK_DB": str(tmp_path / "bad.db")}
+        )
+        assert result.exit_code == 2, result.output
+        errors.append(result.stderr.split(", column ", 1)[1])
+    assert errors[0] == errors[1]
+    assert errors[0].startswith("performed_at: ")
+
+
+def _changes_of_the_clocks(zone: ZoneInfo, start: datetime, hours: int) -> list[datetime]:
+    """The UTC hours after which `zone`'s offset changes, from `start` for `hours` hours."""
+    changes = []
+    before = start.astimezone(zone).utcoffset()
+    for hour in range(1, hours):
+        moment = start + timedelta(hours=hour)
+        offset = moment.astimezone(zone).utcoffset()
+        if offset != before:
+            changes.append(moment)
+        before = offset
+    return changes
+
+
+@pytest.mark.parametrize("zone", LOCAL_ZONES)
+def test_local_times_around_every_change_of_the_clocks(
+    local_zone: Callable[[str], None], zone: str
+) -> None:
+    """Every few minutes of the local hours around each change of the clocks (2025-2027,
+    and Amsterdam's in 1937, off whole minutes): repeated hours, skipped ones and the hours
+    next to them are stored as the full check stores them, on the fast path too."""
+    local_zone(zone)
+    info = ZoneInfo(zone)
+    changes = _changes_of_the_clocks(info, datetime(2025, 1, 1, tzinfo=UTC), 3 * 366 * 24)
+    if zone == "Europe/Amsterdam":  # +00:19:32 to +00:20
+        changes += _changes_of_the_clocks(info, datetime(1937, 6, 1, tzinfo=UTC), 60 * 24)
+    if zone == "Asia/Kolkata":  # +05:30 and +06:30 in the war years
+        changes += _changes_of_the_clocks(info, datetime(1941, 6, 1, tzinfo=UTC), 5 * 366 * 24)
+    assert changes
+    cells = []
+    for change in changes:
+        wall = change.astimezone(info).replace(tzinfo=None, minute=0, second=0)
+        for minutes in range(-150, 150, 7):
+            cells.append((wall + timedelta(minutes=minutes, seconds=minutes % 60)).isoformat())
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER)
+    writer.writeheader()
+    writer.writerows(good_row(performed_at=text) for text in cells)
+    read = list(read_sets(io.StringIO(out.getvalue(), newline=""), load_catalog()))
+    assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]
+
+
+def test_a_change_of_the_clocks_within_an_hour(local_zone: Callable[[str], None]) -> None:
+    """A zone whose clocks change at half past (POSIX TZ rules): the hour of the change
+    has two shifts, so its times are converted one by one, as the full check would."""
+    local_zone("XST3XDT,M3.2.0/2:30,M11.1.0/1:30")
+    cells = [
+        (datetime(2026, month, day) + timedelta(minutes=minutes, seconds=minutes % 60)).isoformat()
+        for month, day in ((3, 8), (11, 1))
+        for minutes in range(0, 5 * 60, 3)
+    ]
+    shifts = {
+        datetime.fromisoformat(text) - parse_moment(text).astimezone(UTC).replace(tzinfo=None)
+        for text in cells
+        if text.startswith("2026-03-08T02:")
+    }
+    assert len(shifts) == 2  # the hour this test is about
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER)
+    writer.writeheader()
+    writer.writerows(good_row(performed_at=text) for text in cells)
+    read = list(read_sets(io.StringIO(out.getvalue(), newline=""), load_catalog()))
+    assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -359,13 +359,18 @@ class _UtcTimes:
 
     @staticmethod
     def _local(hour: str) -> int | None:
-        """Minutes east of UTC of local time throughout `hour`, as `clock.parse_moment`
-        places it; None if the clocks change within the hour."""
-        first = parse_moment(f"{hour}:00:00").utcoffset()
-        last = parse_moment(f"{hour}:59:59").utcoffset()
-        if first is None or first != last or first % _MINUTE:
+        """Minutes from UTC to the wall clock throughout the local `hour`, as
+        `clock.parse_moment` places its times (a time the clocks skip is moved, not only
+        given an offset); None if they differ within the hour."""
+        shifts = set()
+        for clock in (":00:00", ":59:59"):
+            wall = datetime.fromisoformat(f"{hour}{clock}")
+            utc = parse_moment(f"{hour}{clock}").astimezone(UTC).replace(tzinfo=None)
+            shifts.add(wall - utc)
+        shift = shifts.pop()
+        if shifts or shift % _MINUTE:
             return None
-        return first // _MINUTE
+        return shift // _MINUTE
 
 
 def _utc_hour(day: date, text: str, minutes: int) -> str:
