@@ -262,6 +262,9 @@ async def test_bang_reports_a_symptom_from_history(make_app, store: Store):
         await pilot.pause()
         assert isinstance(app.screen, CheckInScreen)
         assert "Report a symptom" in screen_text(app)
+        await pilot.press("exclamation_mark")  # pressed twice: not 10 (as it is in a check-in)
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, RedFlagsScreen)  # not due (asked minutes ago): asked

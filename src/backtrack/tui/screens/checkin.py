@@ -4,12 +4,15 @@ It dismisses with the number, or None when skipped. 0-9 are their own keys; 10 i
 ten) or `!` (shift+1), and the button says so. q quits the app from here, as everywhere.
 Today goes on to the red-flag questions when they are due (screens/red_flags.py), and always
 when the lifter came to report a symptom (`report`: a check-in needs the pain number first).
+Opened by ! to report one, a second ! answers nothing (not 10: a key pressed twice must not
+record the worst pain imaginable).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -76,6 +79,11 @@ class CheckInScreen(ModalScreen[int | None]):
             )
             yield Button("Skip (s)", id="skip", classes="skip", compact=True)
         yield Footer(compact=True)  # this dialog's keys, not those of the page under it
+
+    def on_key(self, event: events.Key) -> None:
+        """In a report, ! (the key that opened it) is not 10."""
+        if self.report and event.key == "exclamation_mark":
+            event.stop()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
