@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.generate import LOCAL_ZONE, TIME_FORMS, backtrack_command, quiet_env
+from benchmarks.report_figure import report_time
 from benchmarks.terminal import Tmux
 
 HERE = Path(__file__).resolve().parent
@@ -663,6 +664,7 @@ ALL: list[Callable[[Bench], Figure | list[Figure]]] = [
     import_speed,
     command_line,
     import_forms,  # figures 9 to 15
+    report_time,  # figure 16 (benchmarks/report_figure.py)
 ]
 # The figure numbers each function of ALL measures (for --only).
 NUMBERS: dict[Callable[[Bench], Figure | list[Figure]], tuple[int, ...]] = {
@@ -674,6 +676,7 @@ NUMBERS: dict[Callable[[Bench], Figure | list[Figure]], tuple[int, ...]] = {
     import_speed: (6,),
     command_line: (7,),
     import_forms: tuple(range(9, 16)),
+    report_time: (16,),
 }
 
 
