@@ -200,7 +200,9 @@ def gather(
     changes = store.setting_changes(athlete)
     pain_limit = steps(changes, "pain_limit", low)
     flare_pain = steps(changes, "flare_pain", low)
-    every_decision = [to_decision(row) for row in store.report_decisions(athlete)]
+    kept = store.report_decisions(athlete, quiet_holds=ROUTINE_HOLD_RULES)
+    every_decision = [to_decision(row) for row in kept]
+    holds = store.quiet_hold_counts(athlete, ROUTINE_HOLD_RULES, since=since, until=until)
     decisions = in_range(every_decision, since or date.min, until)
     every_plan_change = [d for d in every_decision if d.changes_plan]
     clearances = store.flag_clearances(athlete)
@@ -220,7 +222,7 @@ def gather(
                 exercise=exercise,
                 sessions=by_drill.get(exercise.id, []),
                 decisions=[d for d in mine if not routine(d)],
-                routine_holds=sum(1 for d in mine if routine(d)),
+                routine_holds=holds.get(exercise.id, 0),
                 plan_start=plan_on(changes_of, plan, low, start=True),
                 plan_end=plan_on(changes_of, plan, until, start=False),
                 stopped=exercise.id in stopped and local_date(stopped[exercise.id].at) <= until,

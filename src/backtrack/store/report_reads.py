@@ -8,6 +8,8 @@ that is `backtrack.report`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,6 +17,12 @@ from backtrack.models import Athlete, CheckIn, Plan
 from backtrack.settings import spec_for
 from backtrack.store.connection import StoreBase
 from backtrack.store.values import checkin_from_row, day_bounds, optional_date, parse_utc
+
+# An accepted or pending hold of one of the rules in a JSON list given as the parameter.
+_QUIET = (
+    "(action = 'hold' AND status IN ('accepted', 'pending') "
+    "AND rule IN (SELECT value FROM json_each(?)))"
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,6 @@ class SessionRow:
     load_kg: float  # the heaviest set
     rom_level: int  # the furthest ROM level
     pain: int | None  # the worst pain of any set (None: no set had pain recorded)
-    first_at: datetime  # the first set (UTC)
     last_at: datetime  # the last set (UTC)
 
 
@@ -91,7 +98,7 @@ class ReportReadsMixin(StoreBase):
             """
             SELECT exercise_id, session_date, COUNT(*) AS sets, MAX(load_kg) AS load_kg,
                    MAX(rom_level) AS rom_level, MAX(pain) AS pain,
-                   MIN(performed_at) AS first_at, MAX(performed_at) AS last_at
+                   MAX(performed_at) AS last_at
             FROM sets
             WHERE athlete_id = :athlete AND session_date >= :low AND session_date <= :high
             GROUP BY exercise_id, session_date
@@ -107,7 +114,6 @@ class ReportReadsMixin(StoreBase):
                 load_kg=r["load_kg"],
                 rom_level=r["rom_level"],
                 pain=r["pain"],
-                first_at=parse_utc(r["first_at"]),
                 last_at=parse_utc(r["last_at"]),
             )
             for r in rows
@@ -125,13 +131,20 @@ class ReportReadsMixin(StoreBase):
         )
         return [checkin_from_row(r) for r in rows]
 
-    def report_decisions(self, athlete: Athlete) -> list[DecisionRow]:
+    def report_decisions(
+        self, athlete: Athlete, *, quiet_holds: Collection[str] = ()
+    ) -> list[DecisionRow]:
         """Every suggestion of the rules not superseded (pending, accepted or declined) and
-        every clinician override of the athlete, oldest first."""
+        every clinician override of the athlete, oldest first; without the accepted or
+        pending holds of the rules named in `quiet_holds` (`quiet_hold_counts` counts them:
+        most of a long log, and nothing to list)."""
+        where = "athlete_id = ? AND status != 'superseded'"
+        params: list[object] = [athlete.id]
+        if quiet_holds:
+            where += f" AND NOT {_QUIET}"
+            params.append(json.dumps(sorted(quiet_holds)))
         rows = self._rows(
-            "SELECT * FROM suggestions WHERE athlete_id = ? AND status != 'superseded' "
-            "ORDER BY created_at, id",
-            [athlete.id],
+            f"SELECT * FROM suggestions WHERE {where} ORDER BY created_at, id", params
         )
         plans: dict[str, Plan] = {}  # most rows repeat a plan: read each text once
 
@@ -157,6 +170,25 @@ class ReportReadsMixin(StoreBase):
             )
             for r in rows
         ]
+
+    def quiet_hold_counts(
+        self,
+        athlete: Athlete,
+        quiet_holds: Collection[str],
+        *,
+        since: date | None,
+        until: date | None,
+    ) -> dict[str, int]:
+        """How many accepted or pending holds of the rules in `quiet_holds` judged sessions
+        in [since, until], by drill."""
+        low, high = day_bounds(since, until)
+        rows = self._rows(
+            f"SELECT exercise_id, COUNT(*) AS n FROM suggestions WHERE athlete_id = ? AND {_QUIET} "
+            "AND COALESCE(session_date, substr(created_at, 1, 10)) BETWEEN ? AND ? "
+            "GROUP BY exercise_id",
+            [athlete.id, json.dumps(sorted(quiet_holds)), low, high],
+        )
+        return {r["exercise_id"]: r["n"] for r in rows}
 
     def setting_changes(self, athlete: Athlete) -> list[SettingChange]:
         """Every change of the athlete's rule settings, oldest first."""
