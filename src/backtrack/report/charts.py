@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -63,6 +64,7 @@ RC: dict[RcKeyType, Any] = {
     "date.epoch": "1970-01-01T00:00:00",  # what `day_number` counts from
 }
 EPOCH = date(1970, 1, 1)
+_STYLE_LOCK = threading.Lock()  # rcParams are global: one report's charts at a time
 INK = "black"
 GREY = "0.45"
 
@@ -113,7 +115,7 @@ def drill_charts(report: Report, drill: DrillReport, number: int) -> tuple[str, 
     import matplotlib
 
     first, last = span(report, drill)
-    with matplotlib.rc_context():
+    with _STYLE_LOCK, matplotlib.rc_context():
         matplotlib.rcdefaults()  # a matplotlibrc of the user's must not restyle the report
         matplotlib.rcParams.update(RC)
         load_rom = _svg(_load_rom_figure(report, drill, first, last), f"c{number}a-")

@@ -504,8 +504,9 @@ class HistoryScreen(Screen[None]):
 
     def action_report(self) -> None:
         """Write the clinician's report of the athlete over the shown dates (every drill),
-        as `backtrack report` does, beside where `x` exports."""
-        from backtrack.report import report_name, write_report
+        as `backtrack report` does, beside where `x` exports. Only the read holds the
+        desk's connection; the charts are drawn after it, so history reads do not wait."""
+        from backtrack.report import gather_report, report_name, write_html
 
         folder = self.export_dir or Path.cwd()
         athlete, since, until = self.athlete, self.since, self.until or self.today
@@ -513,9 +514,10 @@ class HistoryScreen(Screen[None]):
 
         def job() -> None:
             try:
-                self.desk.run(
-                    lambda store: write_report(store, path, athlete, since=since, until=until)
+                report = self.desk.run(
+                    lambda store: gather_report(store, athlete, since=since, until=until)
                 )
+                write_html(report, path)
             except (StoreError, OSError) as exc:
                 self.post_message(self.Failed("write the report", str(exc)))
                 return
