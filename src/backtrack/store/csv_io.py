@@ -150,7 +150,11 @@ class CsvMixin(AthletesMixin):
         Byte for byte what `csv.writer` makes of `export_rows`, but built by SQLite, so a
         million sets export at close to the speed of the sqlite3 shell: drill, ROM and
         athlete cells are quoted once in Python into temporary tables, and numbers, notes
-        and the joins are done in SQL.
+        and the joins are done in SQL. The cells that cannot hold a NUL character (dates,
+        numbers, the unit, a checked athlete name) are written by `printf` (a NULL prints
+        as nothing) a few at a time, and joined with `||` to the drill, ROM and note cells
+        (where printf's %s would stop at a NUL): a chain of `||` per cell copies the
+        growing line once per cell.
         """
         self._load_catalog_labels()
         conn = self.db.conn
@@ -170,15 +174,16 @@ class CsvMixin(AthletesMixin):
             conn.commit()
         clause, params = _export_filter(athlete, since, until)
         sql = f"""
-            SELECT s.session_date || ',' || s.performed_at || ',' || a.cell || ','
+            SELECT printf('%s,%s,%s,', s.session_date, s.performed_at, a.cell)
                    || COALESCE(c.head, {_csv_quoted("s.exercise_id")} || ',')
-                   || ',' || s.set_number || ',' || s.reps || ',' || {_fast_trimmed("s.load")}
-                   || ',' || s.unit || ',' || {_fast_trimmed("s.load_kg")}
-                   || ',' || COALESCE(c.tail, s.rom_level || ',')
-                   || ',' || CASE WHEN s.rpe IS NULL THEN '' ELSE {_fast_trimmed("s.rpe")} END
-                   || ',' || COALESCE(s.pain, '')
-                   || ',' || CASE WHEN s.note IS NULL THEN ''
-                                  ELSE {_csv_quoted(_neutralised("s.note"))} END || char(13, 10)
+                   || printf(',%s,%s,%s,%s,%s,', s.set_number, s.reps,
+                             {_fast_trimmed("s.load")}, s.unit, {_fast_trimmed("s.load_kg")})
+                   || COALESCE(c.tail, s.rom_level || ',')
+                   || printf(',%s,%s,',
+                             CASE WHEN s.rpe IS NULL THEN NULL ELSE {_fast_trimmed("s.rpe")} END,
+                             s.pain)
+                   || CASE WHEN s.note IS NULL THEN ''
+                           ELSE {_csv_quoted(_neutralised("s.note"))} END || char(13, 10)
             FROM sets s
             JOIN temp.export_people a ON a.id = s.athlete_id
             LEFT JOIN temp.export_labels c
