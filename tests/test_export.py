@@ -736,3 +736,41 @@ def test_a_change_of_the_clocks_within_an_hour(local_zone: Callable[[str], None]
     writer.writerows(good_row(performed_at=text) for text in cells)
     read = list(read_sets(io.StringIO(out.getvalue(), newline=""), load_catalog()))
     assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]
+
+
+def test_sql_built_lines_keep_nul_and_odd_numbers_as_csv_writer_does(db_path: Path) -> None:
+    """Drill names, ROM labels and notes may hold a NUL (the export writes them with ||, as
+    printf's %s would stop there); loads, RPEs and pain, NULL or not, as csv.writer has them."""
+    from backtrack.catalog import load_catalog
+    from backtrack.clock import FixedClock
+    from backtrack.paths import user_catalog_path
+    from backtrack.store import Store
+
+    catalog_file = user_catalog_path()
+    catalog_file.parent.mkdir(parents=True, exist_ok=True)
+    catalog_file.write_text(
+        '[[exercise]]\nid = "jefferson-curl"\nname = "Jeff\\u0000curl, slow"\n'
+        'rom = ["a\\u0000b", "c\\"d", "=e", "f"]\n'
+    )
+    store = Store.open(db_path, load_catalog(), FixedClock(datetime(2026, 11, 25, 8, tzinfo=UTC)))
+    try:
+        me = store.athlete("me")
+        for i, (load, unit, rpe, pain, note) in enumerate(
+            [
+                (0.0, "kg", None, None, None),
+                (61.2349, "kg", 7.5, 0, "nul\x00inside"),
+                (135.0, "lb", 10.0, 10, '=1+2, "x"'),
+                (0.0004, "kg", 1.0, None, ""),
+                (999.9996, "lb", 6.5, 3, "\r\n"),
+            ]
+        ):
+            store.log_set(me, "jefferson-curl", reps=8, load=load, unit=unit, rom_level=1 + i % 4,
+                          rpe=rpe, pain=pain, note=note,
+                          at=datetime(2026, 11, 25, 8, i, tzinfo=UTC))  # fmt: skip
+        expected = io.StringIO(newline="")
+        csv.writer(expected).writerows(store.export_rows())
+        text = "".join(chunk for chunk, _ in store.export_chunks())
+    finally:
+        store.close()
+    assert "\x00" in text
+    assert text == expected.getvalue()
