@@ -451,7 +451,7 @@ def test_a_hold_waiting_for_the_next_day_checkin_is_no_decision(
     for command in ("accept", "decline"):
         line = refused(run, command, DRILL)
         assert line.startswith(
-            "Error: nothing to decide yet: No next-day check-in after 2026-11-02"
+            "Error: nothing to decide yet: no next-day check-in after 2026-11-02"
         )
         assert line.endswith("the session is judged once it is in")
     assert dump(db_path) == before, "nothing recorded"

@@ -111,7 +111,8 @@ def nothing_to_decide(suggestion: Suggestion) -> str:
         )
     if suggestion.rule == "stopped":
         return f"nothing to decide: {suggestion.reason}"
-    return f"nothing to decide yet: {suggestion.reason}; the session is judged once it is in"
+    reason = suggestion.reason[:1].lower() + suggestion.reason[1:]
+    return f"nothing to decide yet: {reason}; the session is judged once it is in"
 
 
 @dataclass(frozen=True)

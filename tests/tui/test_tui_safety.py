@@ -448,7 +448,7 @@ async def test_accept_of_a_hold_that_waits_for_a_check_in_is_refused_with_the_re
         await pilot.press("d")
         await settle(pilot)
         [note] = [n for n in app._notifications if n.title == "Nothing to decide"]
-        assert note.message.startswith("nothing to decide yet: No check-in before this session")
+        assert note.message.startswith("nothing to decide yet: no check-in before this session")
     assert store.plan_timeline(me, CURL) == []
 
 
