@@ -71,3 +71,20 @@ def test_every_timestamp_form_writes_the_same_instants() -> None:
     assert written_in("-07:00", moments[0]) == "2026-01-14T23:30:05-07:00"
     assert written_in("fraction", moments[0]).startswith("2026-01-15T06:30:05.")
     assert written_in("local", moments[1]) == "2026-07-01T17:59:59"  # MDT, -06:00
+
+
+@pytest.mark.slow
+def test_the_breakdown_names_every_part(tmp_path: Path) -> None:
+    """`python -m benchmarks.breakdown`, which the README's notes quote, still runs."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.breakdown", "--size", "tiny", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    for part in ("pydantic and backtrack.models", "the Today screen", "rebuilding the three"):
+        assert part in done.stdout, done.stdout
+    assert re.search(r"backtrack import of [\d,]+ sets \(20 athletes, \+01:00\)", done.stdout)

@@ -1,0 +1,157 @@
+"""Where the time of an import, a `backtrack log` and the app's start-up goes, measured.
+
+    python -m benchmarks.breakdown            # the cached full-size data (see generate.py)
+    python -m benchmarks.breakdown --size tiny
+
+Each part runs in a fresh interpreter, so module imports are timed as a command pays them.
+It prints milliseconds per part; the README's benchmark notes quote it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.generate import OUT, backtrack_command, cached, cached_forms, quiet_env
+
+# Imports in the order a command pays them; each line is timed after the ones before it.
+IMPORT_STEPS = {
+    "log": [
+        ("python -c 'import click, sqlite3' (the floor's imports)", "import click, sqlite3"),
+        ("the command line (backtrack.cli: every command module)", "import backtrack.cli"),
+        (
+            "pydantic and backtrack.models (the catalog's and the store's models)",
+            "import backtrack.models",
+        ),
+        ("numpy (sqlite-utils imports it whenever it is installed)", "import numpy"),
+        ("sqlite-utils", "import sqlite_utils"),
+        ("the store (backtrack.store.log and its parts)", "import backtrack.store.log"),
+    ],
+    "start-up": [
+        ("Textual, as the hello app imports it", "import textual.app, textual.widgets"),
+        ("click and the command line (backtrack.cli)", "import click, backtrack.cli"),
+        ("the app module (backtrack.tui.app) beyond that", "import backtrack.tui.app"),
+        ("the Today screen", "import backtrack.tui.screens.today"),
+    ],
+}
+
+TIMED_IMPORTS = """
+import json, sys, time
+out = []
+for label, statement in json.loads(sys.argv[1]):
+    started = time.perf_counter()
+    try:
+        exec(statement)
+    except ImportError:
+        out.append((label + " [not installed]", 0.0))
+        continue
+    out.append((label, time.perf_counter() - started))
+print(json.dumps(out))
+"""
+
+TIMED_IMPORT_RUN = """
+import json, sys, time
+started = time.perf_counter()
+import click
+from backtrack.catalog import load_catalog
+from backtrack.export import import_file
+from backtrack.store import Store
+from backtrack.store.csv_io import SetImport
+parts = [("imports (click, pydantic, sqlite-utils, numpy if installed, the store)",
+          time.perf_counter() - started)]
+from pathlib import Path
+csv_path, db = Path(sys.argv[1]), Path(sys.argv[2])
+started = time.perf_counter()
+catalog = load_catalog()
+store = Store.open(db, catalog)
+parts.append(("catalog and Store.open of a new file (schema)", time.perf_counter() - started))
+timers = {"add": 0.0, "finish": 0.0}
+for name in timers:
+    def timed(self, *args, _name=name, _original=getattr(SetImport, name)):
+        began = time.perf_counter()
+        try:
+            return _original(self, *args)
+        finally:
+            timers[_name] += time.perf_counter() - began
+    setattr(SetImport, name, timed)
+from backtrack.export import read_sets
+started = time.perf_counter()
+with open(csv_path, encoding="utf-8", newline="", buffering=1 << 20) as source:
+    for _ in read_sets(source, catalog):
+        pass
+reading = time.perf_counter() - started  # the same rows read alone, without a database
+started = time.perf_counter()
+count = import_file(store, csv_path)
+total = time.perf_counter() - started
+parts.append(("reading and checking the CSV (csv.reader, the caches, performed_at)", reading))
+parts.append(("inserting the rows (sqlite3 executemany, CHECK constraints)",
+              timers["add"] - reading))
+parts.append(("rebuilding the three indexes of sets", timers["finish"]))
+parts.append(("commit (write-ahead log, fsync, checkpoint)",
+              total - timers["add"] - timers["finish"]))
+started = time.perf_counter()
+store.close()
+parts.append(("close", time.perf_counter() - started))
+print(json.dumps({"rows": count, "parts": parts}))
+"""
+
+
+def _python(code: str, *args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+def imports(kind: str, env: dict[str, str], runs: int = 5) -> list[tuple[str, float]]:
+    """The median seconds of each of IMPORT_STEPS[kind], each in a fresh interpreter."""
+    samples = [
+        json.loads(_python(TIMED_IMPORTS, json.dumps(IMPORT_STEPS[kind]), env=env))
+        for _ in range(runs)
+    ]
+    return [
+        (label, sorted(sample[i][1] for sample in samples)[runs // 2])
+        for i, (label, _) in enumerate(samples[0])
+    ]
+
+
+def import_parts(csv_path: Path, env: dict[str, str], scratch: Path) -> dict:
+    """The parts of one `backtrack import` of `csv_path` into a fresh database."""
+    db = scratch / "breakdown.db"
+    for leftover in scratch.glob("breakdown.db*"):
+        leftover.unlink()
+    return json.loads(_python(TIMED_IMPORT_RUN, str(csv_path), str(db), env=env))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=["full", "tiny"], default="full")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    twenty = "twenty" if args.size == "full" else "tiny-twenty"
+    clinic = "clinic" if args.size == "full" else "tiny"
+    with tempfile.TemporaryDirectory(prefix="breakdown-", dir=args.out) as scratch_dir:
+        scratch = Path(scratch_dir)
+        env = quiet_env(scratch / "home")
+        for kind in IMPORT_STEPS:
+            print(f"\nImports of {kind} (fresh interpreter, median of 5):")
+            for label, seconds in imports(kind, env):
+                print(f"  {seconds * 1000:7.1f} ms  {label}")
+        for name, path in (
+            ("20 athletes, +01:00", cached_forms(twenty, args.out)["+01:00"]),
+            ("the clinic, Z", cached(clinic, args.out)[0]),
+        ):
+            result = import_parts(path, env, scratch)
+            total = sum(seconds for _, seconds in result["parts"])
+            print(f"\nbacktrack import of {result['rows']:,} sets ({name}), {total:.2f} s:")
+            for label, seconds in result["parts"]:
+                print(f"  {seconds * 1000:7.0f} ms  {seconds / total:4.0%}  {label}")
+    print(f"\n(the command itself: {' '.join(backtrack_command())})")
+
+
+if __name__ == "__main__":
+    main()
