@@ -40,15 +40,22 @@ class Tmux:
         """Run `command` in a fresh pane; return the perf_counter just before launching it."""
         self.session = f"bench{next(self._ids)}"
         line = " ".join(shlex.quote(part) for part in command)
-        started = time.perf_counter()
-        done = self._tmux(
-            "new-session", "-d", "-s", self.session, "-x", str(COLUMNS), "-y", str(LINES), line,
-            ";", "set-option", "-t", self.session, "remain-on-exit", "on",
-        )  # fmt: skip
-        # remain-on-exit keeps a crashed program's last words on the pane for the error.
-        if done.returncode != 0:
-            raise RuntimeError(f"tmux could not start {line!r}: {done.stderr.strip()}")
-        return started
+        for attempt in range(3):
+            started = time.perf_counter()
+            done = self._tmux(
+                "new-session", "-d", "-s", self.session, "-x", str(COLUMNS), "-y", str(LINES),
+                line, ";", "set-option", "-t", self.session, "remain-on-exit", "on",
+                ";", "set-option", "-s", "exit-empty", "off",
+            )  # fmt: skip
+            # remain-on-exit keeps a crashed program's last words on the pane for the error;
+            # exit-empty off keeps the server up between panes (a server that is exiting as
+            # the next pane starts makes tmux fail with "server exited unexpectedly").
+            if done.returncode == 0:
+                return started
+            if "server exited unexpectedly" not in done.stderr or attempt == 2:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"tmux could not start {line!r}: {done.stderr.strip()}")
 
     def screen(self) -> str:
         """The text on the pane now."""
