@@ -530,3 +530,59 @@ def test_asking_for_locations_creates_nothing(tmp_path: Path) -> None:
     load_catalog()
     assert not (tmp_path / "xdg-data").exists()
     assert not (tmp_path / "xdg-config").exists()
+
+
+# --- sides ----------------------------------------------------------------------------------
+
+
+def test_the_one_sided_and_two_sided_drills(shipped: Catalog) -> None:
+    sides = {e.id: (e.sides, e.side_switch_seconds) for e in shipped}
+    assert sides == {
+        "jefferson-curl": (1, 15),
+        "half-kneeling-side-bend": (2, 15),
+        "back-extension-ghd": (1, 15),
+        "half-kneeling-windmill": (2, 15),
+    }
+
+
+def test_a_user_catalog_can_make_a_drill_two_sided(tmp_path: Path) -> None:
+    user = write(
+        tmp_path,
+        """
+        [[exercise]]
+        id = "jefferson-curl"
+        sides = 2
+        side_switch_seconds = 30
+        """,
+    )
+    drill = load_catalog(user_path=user).get("jefferson-curl")
+    assert (drill.sides, drill.side_switch_seconds, drill.two_sided) == (2, 30, True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("sides", "3"), ("sides", "0"), ("side_switch_seconds", "-5")]
+)
+def test_a_bad_sides_value_names_file_drill_field_and_line(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch, field: str, value: str
+) -> None:
+    user = write(
+        tmp_path,
+        f"""
+        [[exercise]]
+        id = "half-kneeling-windmill"
+        {field} = {value}
+        """,
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(user_path=user)
+    error = caught.value
+    assert (error.path, error.drill, error.field, error.line) == (
+        user,
+        "half-kneeling-windmill",
+        field,
+        3,
+    )
+    monkeypatch.setenv("BACKTRACK_CATALOG", str(user))
+    result = run("log", "jefferson-curl", "--reps", "8")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and field in result.stderr and str(user) in result.stderr

@@ -115,7 +115,7 @@ def test_log_numbers_sets_within_the_session(run, db_path: Path) -> None:
 
 def test_log_defaults_load_and_rom_to_the_plan(run, db_path: Path) -> None:
     assert run("plan", "half-kneeling-windmill", "--load", "8", "--rom", "2").exit_code == 0
-    assert run("log", "half-kneeling-windmill", "--reps", "7").exit_code == 0
+    assert run("log", "half-kneeling-windmill", "--reps", "7", "--side", "L").exit_code == 0
     assert rows(db_path, "SELECT load_kg, rom_level FROM sets") == [(8.0, 2)]
 
 

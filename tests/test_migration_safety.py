@@ -29,6 +29,7 @@ NEW_COLUMNS = {
     "checkins": ("red_flags", "note"),
     "plans": ("stopped_at", "stopped_reason"),
     "suggestions": ("rule",),
+    "sets": ("side",),  # 0004_sides: sets logged before sides keep none
 }
 NEW_TABLES = ("flag_clearances", "rule_setting_changes")
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))

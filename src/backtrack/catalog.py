@@ -6,7 +6,7 @@ The shipped file lists the clinic's drills (see ``assets/exercises.toml``). A us
 - an ``[[exercise]]`` whose ``id`` is a shipped drill's changes only the fields it gives
   (a list such as ``rom`` or ``cues`` is replaced as a whole);
 - an ``[[exercise]]`` with a new ``id`` adds a drill after the shipped ones and must give every
-  field except ``progression``.
+  field except ``progression``, ``sides`` (default 1) and ``side_switch_seconds`` (15).
 
 Every drill is validated as a whole by :class:`backtrack.models.Exercise` after merging. Any
 problem with a file raises :class:`CatalogError`, whose message is one line naming the file,

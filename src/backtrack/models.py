@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from backtrack.units import Unit
 
 Axis = Literal["rom", "load", "volume"]
+Side = Literal["L", "R"]
+SIDE_WORDS: dict[str, str] = {"L": "left", "R": "right"}
 AXES: tuple[Axis, ...] = ("rom", "load", "volume")
 
 Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress", "stop"]
@@ -77,6 +79,8 @@ class Exercise(BaseModel):
     max_sets: int = Field(ge=1, le=20)
     rom: list[str] = Field(min_length=3, max_length=5)
     progression: list[Axis] = Field(default=["rom", "load", "volume"], min_length=1)
+    sides: int = Field(default=1, ge=1, le=2, description="2: done on the left and the right")
+    side_switch_seconds: int = Field(default=15, ge=0, le=600)
 
     @field_validator("rom")
     @classmethod
@@ -114,6 +118,11 @@ class Exercise(BaseModel):
         if 1 <= level <= len(self.rom):
             return self.rom[level - 1]
         return f"level {level}"
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the drill is done on the left and on the right (a plan's sets are per side)."""
+        return self.sides == 2
 
     def starting_plan(self) -> Plan:
         """The plan a new athlete starts this drill on: default sets, starting load, ROM 1."""
@@ -153,6 +162,7 @@ class SetEntry(BaseModel):
     performed_at: datetime
     session_date: date
     set_number: int = Field(ge=1)
+    side: Side | None = Field(default=None, description="L or R on a two-sided drill")
     reps: int = Field(ge=0, le=100)
     load: float = Field(ge=0, description="the load as entered, in `unit`")
     unit: Unit = "kg"

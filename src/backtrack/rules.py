@@ -42,6 +42,12 @@ Then, for S, first match wins:
    a hold (flare);
 8. hold otherwise, naming what was missing.
 
+On a two-sided drill (the side bend, the windmill) a plan's sets are per side: a session
+logged by side progresses only when both sides meet rule 7, a regress, stop or hold on
+either side applies to the drill, every reason names a set's side ("set 2 on the right"),
+and when one side's worst set pain is 2 or more points above the other's the reason says so
+(a note, not a hold). Sets logged before sides existed are judged as one side, as before.
+
 A regress undoes the most recent accepted progression not undone yet; without one it steps
 down the first axis above its starting value (ROM, then load, then sets). A pain regress
 (rules 1-2) at the starting plan is a `stop`: accepted, the drill leaves the sessions until
@@ -57,6 +63,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from backtrack.models import (
+    SIDE_WORDS,
     Action,
     Axis,
     CheckIn,
@@ -76,6 +83,7 @@ EPSILON_KG = 1e-9  # float slack when comparing loads with caps and starting val
 BASELINE_WINDOW = timedelta(hours=24)
 RESPONSE_WINDOW = timedelta(hours=96)
 MISSED_SETS = 2  # counted sets below the rep range, in two sessions running, that regress
+ASYMMETRY_POINTS = 2  # one side's worst set pain this much above the other's is noted
 FLARE_TOO_LONG_DAYS = 7  # check-ins at the flare level this long: contact the clinician now
 # How far back the caller should give check-ins, so a long flare can be seen.
 FLARE_LOOKBACK = timedelta(days=31)
@@ -159,6 +167,26 @@ def suggest(
             rule="judged",
         )
 
+    judged = _judge_session(judge, session, previous, older, checkins, changes, settings, situation)
+    note = _asymmetry(session)
+    if note:
+        return judged.model_copy(update={"reason": f"{judged.reason} ({note})"})
+    return judged
+
+
+def _judge_session(
+    judge: _Judge,
+    session: Sequence[SetEntry],
+    previous: Sequence[SetEntry],
+    older: Sequence[Sequence[SetEntry]],
+    checkins: Sequence[CheckIn],
+    changes: Sequence[PlanChange],
+    settings: RuleSettings,
+    situation: Situation,
+) -> Suggestion:
+    """Rules 1-8 for S, and the checks a progression must also pass (the sessions in a row,
+    a flare today)."""
+    plan = judge.plan
     verdict = _assess(session, previous, plan, checkins, settings)
     if verdict.kind == "regress":
         return judge.regress(verdict.reason, verdict.rule)
@@ -202,7 +230,8 @@ def _assess(
         return _Verdict(
             "regress",
             "pain",
-            f"Set {worst.set_number} hurt at {worst.pain}/10 (above {settings.pain_limit})",
+            f"Set {worst.set_number}{_on(worst)} hurt at {worst.pain}/10 "
+            f"(above {settings.pain_limit})",
         )
 
     # 2. back pain rose by a change that matters
@@ -216,16 +245,20 @@ def _assess(
                 f"({_points(settings.rise_regress)} or more)",
             )
 
-    # 3. missed the rep range twice running at this plan
-    if (
-        len(_missed(sets, plan)) >= MISSED_SETS
-        and len(_missed(_ordered(previous), plan)) >= MISSED_SETS
-    ):
-        return _Verdict(
-            "regress",
-            "missed",
-            f"Two sessions in a row with {MISSED_SETS} or more sets below {plan.reps_min} reps",
-        )
+    # 3. missed the rep range twice running at this plan (on the same side)
+    before = _by_side(_ordered(previous))
+    for side, side_sets in _by_side(sets).items():
+        if (
+            len(_missed(side_sets, plan)) >= MISSED_SETS
+            and len(_missed(before.get(side, []), plan)) >= MISSED_SETS
+        ):
+            where = f" on the {SIDE_WORDS[side]}" if side else ""
+            return _Verdict(
+                "regress",
+                "missed",
+                f"Two sessions in a row with {MISSED_SETS} or more sets below {plan.reps_min} "
+                f"reps{where}",
+            )
 
     # 4. a check-in the rules need is missing
     if baseline is None or response is None:
@@ -251,7 +284,8 @@ def _assess(
         return _Verdict(
             "hold",
             "sore",
-            f"Set {worst.set_number} hurt at {worst.pain}/10 (up to {settings.pain_limit} is "
+            f"Set {worst.set_number}{_on(worst)} hurt at {worst.pain}/10 (up to "
+            f"{settings.pain_limit} is "
             f"acceptable, {settings.progress_pain_max} or less to progress): keep training at "
             "this plan, but not a day to progress",
         )
@@ -266,7 +300,7 @@ def _assess(
         )
 
     # 7. every counted set at the top of the range, easy and pain-free enough
-    gaps = _gaps(sets, plan, settings)
+    gaps = _side_gaps(sets, plan, settings)
     if not gaps:
         return _Verdict("progress", "progress", _success_text(sets, plan, settings))
 
@@ -274,7 +308,8 @@ def _assess(
     return _Verdict(
         "hold",
         "gap",
-        f"Keep this plan: {'; '.join(gaps)}. To progress: {plan.sets} sets of {plan.reps_max} "
+        f"Keep this plan: {'; '.join(gaps)}. To progress: {plan.sets} sets"
+        f"{' per side' if _sided(sets) else ''} of {plan.reps_max} "
         f"reps at RPE {format_number(settings.easy_rpe)} or easier with pain "
         f"{settings.progress_pain_max} or less",
     )
@@ -526,6 +561,52 @@ def _missed(sets: Sequence[SetEntry], plan: Plan) -> list[SetEntry]:
     return [s for s in _counted(sets, plan) if s.reps < plan.reps_min]
 
 
+def _sided(sets: Sequence[SetEntry]) -> bool:
+    """Whether the session was logged by side (a two-sided drill, since sides exist)."""
+    return any(s.side for s in sets)
+
+
+def _by_side(sets: Sequence[SetEntry]) -> dict[str | None, list[SetEntry]]:
+    """The sets by side, in order: {'L': [...], 'R': [...]} for a session logged by side
+    (both sides present, a side without sets empty; sets without a side left out), else
+    {None: all of them}."""
+    if not _sided(sets):
+        return {None: list(sets)}
+    return {side: [s for s in sets if s.side == side] for side in ("L", "R")}
+
+
+def _on(entry: SetEntry) -> str:
+    """' on the left' / ' on the right' for a set with a side, else ''."""
+    return f" on the {SIDE_WORDS[entry.side]}" if entry.side else ""
+
+
+def _side_gaps(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> list[str]:
+    """What stands between S and a progression: for a session by side, each side's gaps
+    ('on the right: 2 of 3 sets reached 8 reps'); both sides must have none."""
+    groups = _by_side(sets)
+    if None in groups:
+        return _gaps(groups[None], plan, settings)
+    return [
+        f"on the {SIDE_WORDS[side]}: {', '.join(gaps)}"
+        for side, group in groups.items()
+        if side is not None and (gaps := _gaps(group, plan, settings))
+    ]
+
+
+def _asymmetry(sets: Sequence[SetEntry]) -> str:
+    """'right side 2 points more painful than the left' when one side's worst set pain is 2
+    or more above the other's (a note, not a rule); '' otherwise."""
+    worst = {
+        side: max((s.pain for s in group if s.pain is not None), default=None)
+        for side, group in _by_side(sets).items()
+    }
+    left, right = worst.get("L"), worst.get("R")
+    if left is None or right is None or abs(left - right) < ASYMMETRY_POINTS:
+        return ""
+    more, less = ("right", "left") if right > left else ("left", "right")
+    return f"{more} side {abs(left - right)} points more painful than the {less}"
+
+
 def _gaps(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> list[str]:
     """What stands between S and a progression, one phrase each; empty: S earns one."""
     counted = _counted(sets, plan)
@@ -579,6 +660,13 @@ def _uncounted_text(sets: Sequence[SetEntry], plan: Plan, counted: int) -> str:
 
 def _success_text(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> str:
     """'All 3 sets reached 8 reps at RPE 7 or easier with pain 3 or less'."""
+    if _sided(sets):
+        each = min(len(_counted(group, plan)) for group in _by_side(sets).values())
+        return (
+            f"All {each} sets on each side reached {plan.reps_max} reps at RPE "
+            f"{format_number(settings.easy_rpe)} or easier with pain "
+            f"{settings.progress_pain_max} or less"
+        )
     counted = _counted(sets, plan)
     noun = "sets" if len(counted) == len(sets) else "counted sets"
     return (

@@ -90,6 +90,11 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 @click.option("--rir", type=click.IntRange(0, 9), help="Reps in reserve 0-9 (RPE = 10 - RIR).")
 @click.option("--pain", type=click.IntRange(0, 10), help="Back pain during the set, 0-10.")
 @click.option("--note", help="A free-text note.")
+@click.option(
+    "--side",
+    type=click.Choice(["L", "R"], case_sensitive=False),
+    help="L or R: required for a two-sided drill (side bend, windmill), refused for others.",
+)
 @click.option("--at", type=Moment(), help="When (ISO-8601; no offset = local). Default: now.")
 @common_options
 def log(
@@ -102,6 +107,7 @@ def log(
     rir: int | None,
     pain: int | None,
     note: str | None,
+    side: str | None,
     at: tuple[datetime, date] | None,
     db: Path | None,
     athlete: str,
@@ -114,6 +120,7 @@ def log(
     catalog = _catalog()
     exercise = _exercise(catalog, drill)
     _refuse_rom(exercise, rom)
+    _refuse_side(exercise, side)
     known_unit = _unit_before_opening(db, unit)
     if known_unit is not None:
         _refuse_log_load(load, known_unit)
@@ -132,11 +139,28 @@ def log(
             note=note,
             at=at[0] if at else None,
             session_date=at[1] if at else None,
+            side=side.upper() if side else None,
         )
     click.echo(
-        f"Logged {exercise.name} set {entry.set_number} on {entry.session_date} "
+        f"Logged {exercise.name} set {entry.set_number}{_side_words(entry.side)} on "
+        f"{entry.session_date} "
         f"for {person.name}: {_set_words(exercise, entry)}"
     )
+
+
+def _side_words(side: str | None) -> str:
+    """' on the left' / ' on the right' for a set with a side, else ''."""
+    return {"L": " on the left", "R": " on the right"}.get(side or "", "")
+
+
+def _refuse_side(exercise: Exercise, side: str | None) -> None:
+    """A usage error unless `side` is given for a two-sided drill and only for one."""
+    if exercise.two_sided and side is None:
+        raise click.UsageError(f"{exercise.name} is done on both sides: give --side L or --side R")
+    if not exercise.two_sided and side is not None:
+        raise click.BadParameter(
+            f"{exercise.name} is done on one side: leave out --side", param_hint="'--side'"
+        )
 
 
 def _refuse_log_load(load: float | None, unit: Unit) -> None:

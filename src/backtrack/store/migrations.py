@@ -165,6 +165,26 @@ def _clinical_safety(db: Database) -> None:
     db.execute("ALTER TABLE suggestions ADD COLUMN rule TEXT")
 
 
+@migrations(name="0004_sides")
+def _sides(db: Database) -> None:
+    """The side of a set of a two-sided drill ('L' or 'R'; NULL for one-sided drills and for
+    sets logged before sides existed), and one-time notices the app shows after an upgrade."""
+    db.execute("ALTER TABLE sets ADD COLUMN side TEXT CHECK (side IN ('L', 'R'))")
+    # A set is the same set when athlete, drill, moment, number and side match: L 1 and R 1
+    # may be logged within the same second. No side counts as one side (NULLs would never
+    # match, and importing a file twice would add its one-sided sets twice).
+    db.execute("DROP INDEX sets_identity")
+    db.execute(
+        "CREATE UNIQUE INDEX sets_identity "
+        "ON sets (athlete_id, exercise_id, performed_at, set_number, ifnull(side, ''))"
+    )
+    db.execute("CREATE TABLE notices (key TEXT PRIMARY KEY, shown_at TEXT)")
+    # Sets logged before sides existed: say once that they keep no side.
+    db.execute(
+        "INSERT INTO notices (key, shown_at) SELECT 'sides', NULL WHERE EXISTS (SELECT 1 FROM sets)"
+    )
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backtrack.errors import InvalidValue, NotFound
-from backtrack.models import Athlete, CheckIn, SetEntry
+from backtrack.models import Athlete, CheckIn, Exercise, SetEntry, Side
 from backtrack.red_flags import UnknownRedFlag, check_keys, join_keys
 from backtrack.store.plans import PlansMixin, check_rom
 from backtrack.store.values import (
@@ -33,6 +33,25 @@ def check_reps(reps: int) -> int:
     if isinstance(reps, bool) or not 0 <= reps <= 100:
         raise InvalidValue("reps", f"reps {reps} is not 0 to 100")
     return reps
+
+
+def check_side(exercise: Exercise, side: str | None) -> Side | None:
+    """The side of a new set of `exercise` ('L'/'R', any case), checked: required for a
+    two-sided drill, refused for a one-sided one (InvalidValue names why)."""
+    if not exercise.two_sided:
+        if side is not None:
+            raise InvalidValue(
+                "side", f"{exercise.name} is done on one side: a set of it takes no side"
+            )
+        return None
+    key = (side or "").strip().upper()
+    if key == "L":
+        return "L"
+    if key == "R":
+        return "R"
+    raise InvalidValue(
+        "side", f"{exercise.name} is done on both sides: give the set's side, L or R"
+    )
 
 
 def window_around(sets: list[SetEntry]) -> tuple[datetime, datetime]:
@@ -61,14 +80,17 @@ class SetsMixin(PlansMixin):
         note: str | None = None,
         at: datetime | None = None,
         session_date: date | None = None,
+        side: str | None = None,
     ) -> SetEntry:
         """Log one set and commit it before returning.
 
         Load and ROM default to the plan's; `unit` to the athlete's. `at` defaults to now;
         `session_date` to the local date of `at` (as the lifter lives it, fixed from now on).
-        The set number is the next one in that drill's session.
+        A set of a two-sided drill needs its `side` ('L' or 'R'); a one-sided drill's takes
+        none. The set number is the next one in that drill's session, on that side.
         """
         exercise = self.catalog.get(exercise_id)
+        side = check_side(exercise, side)
         unit = unit or athlete.unit
         if unit not in UNITS:
             raise InvalidValue("unit", f"unit {unit!r} is not kg or lb")
@@ -95,20 +117,21 @@ class SetsMixin(PlansMixin):
         with self.write():
             number = self._one(
                 "SELECT COALESCE(MAX(set_number), 0) + 1 AS n FROM sets "
-                "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ?",
-                [athlete.id, exercise.id, day],
+                "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ? AND side IS ?",
+                [athlete.id, exercise.id, day, side],
             )
             assert number is not None  # an aggregate always returns one row
             cursor = self._exec(
                 "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
-                "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     athlete.id,
                     exercise.id,
                     iso_utc(moment),
                     day,
                     number["n"],
+                    side,
                     reps,
                     load,
                     unit,
@@ -303,4 +326,28 @@ class SetsMixin(PlansMixin):
             "SELECT c.*, a.name AS athlete FROM checkins c JOIN athletes a "
             f"ON a.id = c.athlete_id WHERE {where} ORDER BY c.at, c.id",
             params,
+        )
+
+    # -- sides ---------------------------------------------------------------------------
+
+    def unsided_sets_notice(self, athlete: Athlete) -> int:
+        """How many of the athlete's sets of two-sided drills were logged before sides
+        existed, while the one-time notice about them is still due (0: nothing to say)."""
+        drills = [e.id for e in self.catalog if e.two_sided]
+        due = self._one("SELECT 1 AS due FROM notices WHERE key = 'sides' AND shown_at IS NULL")
+        if not drills or due is None:
+            return 0
+        marks = ", ".join("?" for _ in drills)
+        row = self._one(
+            f"SELECT COUNT(*) AS n FROM sets WHERE athlete_id = ? AND side IS NULL "
+            f"AND exercise_id IN ({marks})",
+            [athlete.id, *drills],
+        )
+        return int(row["n"]) if row else 0
+
+    def notice_shown(self, key: str) -> None:
+        """Record that the one-time notice `key` was shown (it is not shown again)."""
+        self._exec(
+            "UPDATE notices SET shown_at = ? WHERE key = ? AND shown_at IS NULL",
+            [iso_utc(self.clock.now()), key],
         )

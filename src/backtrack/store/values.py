@@ -118,6 +118,7 @@ def set_from_row(row: dict[str, Any]) -> SetEntry:
         performed_at=parse_utc(row["performed_at"]),
         session_date=date.fromisoformat(row["session_date"]),
         set_number=row["set_number"],
+        side=row.get("side"),
         reps=row["reps"],
         load=row["load"],
         unit=row["unit"],
