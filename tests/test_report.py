@@ -605,7 +605,7 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("which", ["demo", "rich"])
+@pytest.mark.parametrize("which", ["demo", "rich", "no-sessions"])
 def test_printed_a_page_per_drill_after_the_summary_none_blank_none_cut(
     paper: str, which: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -613,7 +613,8 @@ def test_printed_a_page_per_drill_after_the_summary_none_blank_none_cut(
         html = request.getfixturevalue("demo_html")
     else:
         rich_store = request.getfixturevalue("rich_store")
-        html = render_report(rich_store, rich_store.athlete(NAME, create=False))
+        name = NAME if which == "rich" else "Ben"
+        html = render_report(rich_store, rich_store.athlete(name))
     drills = [m for m in re.findall(r'<section class="drill" data-drill="([^"]+)">', html)]
     names = re.findall(r'<section class="drill"[^>]*>\s*<h2>([^<]+)</h2>', html)
     pages = pdf_pages(print_pdf(html, paper, tmp_path))
