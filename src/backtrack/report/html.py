@@ -7,8 +7,9 @@ the pain limit and the clinician's changes, and how to read the charts); then on
 drill with sessions in the range (its two charts and its decisions). Each page is bounded,
 whatever the range: a drill's table counts routine holds instead of listing them, and when
 a long range has more decisions than a page holds, the step backs, stops, declines and
-overrides are kept first and the newest progressions after them; the safety tables keep
-their newest rows. Each page says how many it leaves out (the CSV exports list every one).
+overrides are kept first and the newest progressions after them; the safety table keeps
+the most urgent rows first. Each page says how many it leaves out (the CSV exports list
+every one).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ LINE_MM = 3.7
 CHARS_PER_LINE = 100
 # The summary page (mm of Letter's height): what its fixed parts take, how many characters
 # of the summary's words fill a line, what a row of the plans table takes; the rest is the
-# safety section's, whose every table takes PART_MM for its title and header.
+# safety section's, whose table's header takes PART_MM of it.
 PAGE_MM = 238.0  # Letter: 255 mm between the margins, less a note and some slack
 FIXED_MM = 17.0 + 10.0 + 36.0  # title and range, the section's title, how to read the charts
 WORDS_PER_LINE, WORDS_LINE_MM = 110, 4.6
