@@ -90,6 +90,8 @@ def fill(run) -> None:
         run(
             "log",
             "half-kneeling-windmill",
+            "--side",
+            "L",
             "--reps",
             "7",
             "--athlete",
@@ -298,8 +300,9 @@ def test_sql_built_lines_match_csv_writer_byte_for_byte(run, db_path: Path, cata
     from backtrack.store import Store
 
     fill(run)
-    assert run("log", "half-kneeling-side-bend", "--reps", "6", "--load", "10.3333", "--unit",
-               "lb", "--rpe", "8", "--athlete", 'Ann "Bea", Jr.').exit_code == 0  # fmt: skip
+    assert run("log", "half-kneeling-side-bend", "--side", "R", "--reps", "6", "--load",
+               "10.3333", "--unit", "lb", "--rpe", "8",
+               "--athlete", 'Ann "Bea", Jr.').exit_code == 0  # fmt: skip
     store = Store.open(db_path, catalog)
     try:
         expected = io.StringIO(newline="")
@@ -774,3 +777,48 @@ def test_sql_built_lines_keep_nul_and_odd_numbers_as_csv_writer_does(db_path: Pa
         store.close()
     assert "\x00" in text
     assert text == expected.getvalue()
+
+
+def test_duplicates_a_bulk_import_lets_in_are_those_its_unique_index_counts(
+    db_path: Path,
+) -> None:
+    """Into an empty table the import drops the indexes and removes the duplicates when it
+    rebuilds them: the same time and set number on the two sides are two sets, as the
+    identity index (which counts ifnull(side, '')) has them; the first of each is kept."""
+    from backtrack.catalog import load_catalog
+    from backtrack.store import Store
+
+    store = Store.open(db_path, load_catalog())
+    try:
+        with store.bulk_import() as batch:
+            kim = batch.athlete_id("kim")
+            rows = [
+                (kim, "half-kneeling-side-bend", "2026-11-25T08:00:00Z", "2026-11-25", 1, reps,
+                 0.0, "kg", 0.0, 1, None, None, None, side)
+                for reps, side in ((6, "L"), (7, "R"), (8, "L"), (9, None), (10, None))
+            ]  # fmt: skip
+            store.db.conn.executemany(
+                "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+                "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note, side) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            batch.added += len(rows)
+        kept = store.db.conn.execute("SELECT reps, side FROM sets ORDER BY id").fetchall()
+    finally:
+        store.close()
+    assert kept == [(6, "L"), (7, "R"), (9, None)]
+    assert batch.added == 3
+
+
+def test_index_terms_read_columns_and_expressions() -> None:
+    from backtrack.store.csv_io import index_terms
+
+    assert index_terms(
+        "CREATE UNIQUE INDEX sets_identity ON sets "
+        "(athlete_id, exercise_id, performed_at, set_number, ifnull(side, ''))"
+    ) == ["athlete_id", "exercise_id", "performed_at", "set_number", "ifnull(side, '')"]
+    assert index_terms(
+        'CREATE INDEX "on (x" ON sets ("a, b" DESC, note COLLATE NOCASE, substr(note, 1, 2)) '
+        "WHERE note IS NOT NULL"
+    ) == ['"a, b"', "note COLLATE NOCASE", "substr(note, 1, 2)"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -318,16 +319,41 @@ class SetImport:
             "SELECT name, sql FROM sqlite_master "
             "WHERE type = 'index' AND tbl_name = 'sets' AND sql IS NOT NULL ORDER BY name"
         ).fetchall():
-            columns = [row[2] for row in conn.execute(f'PRAGMA index_info("{name}")')]
-            self._dropped.append((name, sql, unique[name], columns))
+            self._dropped.append((name, sql, unique[name], index_terms(sql)))
             conn.execute(f'DROP INDEX "{name}"')
 
-    def _delete_duplicates(self, columns: list[str]) -> int:
-        """Delete every row whose `columns` (none NULL) repeat an earlier row's; the count."""
-        key = ", ".join(f'"{c}"' for c in columns)
-        not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+    def _delete_duplicates(self, terms: list[str]) -> int:
+        """Delete every row whose index `terms` (none NULL) repeat an earlier row's; the
+        count. A term is a column or an expression, as the index names it."""
+        key = ", ".join(f"({term})" for term in terms)
+        not_null = " AND ".join(f"({term}) IS NOT NULL" for term in terms)
         cursor = self.store.db.conn.execute(
             f"DELETE FROM sets WHERE {not_null} "
             f"AND id NOT IN (SELECT MIN(id) FROM sets GROUP BY {key})"
         )
         return cursor.rowcount
+
+
+def index_terms(sql: str) -> list[str]:
+    """The key terms of a `CREATE [UNIQUE] INDEX ... ON table (term, ...)` statement, as
+    written (a column, or an expression such as `ifnull(side, '')`), collations kept and
+    ASC/DESC dropped: what a GROUP BY needs to find the rows the index counts as equal."""
+    start = sql.index("(", sql.upper().index(" ON "))
+    terms, depth, quote, begun = [], 0, "", start + 1
+    for at in range(start, len(sql)):
+        char = sql[at]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "(":
+            depth += 1
+        elif char == ")" or (char == "," and depth == 1):
+            if char == ")":
+                depth -= 1
+            if depth <= 1 and (char == "," or depth == 0):
+                terms.append(sql[begun:at].strip())
+                begun = at + 1
+            if depth == 0:
+                break
+    return [re.sub(r"\s+(ASC|DESC)$", "", term, flags=re.IGNORECASE) for term in terms]
