@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,9 @@ IMPORT_COLUMNS = (
     "pain",
     "note",
 )
+
+# Helper threads SQLite may use to sort an index being built (0 on one core).
+SORT_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 CSV_SPECIALS = (",", '"', "\r", "\n")
@@ -296,17 +300,23 @@ class SetImport:
 
     def finish(self) -> None:
         """Rebuild dropped indexes; duplicates a dropped unique index let in are removed
-        (the first one kept, as INSERT OR IGNORE would have done)."""
+        (the first one kept, as INSERT OR IGNORE would have done). SQLite may sort each
+        index with a helper thread meanwhile (PRAGMA threads), when there is a second core."""
         conn = self.store.db.conn
         try:
-            for _name, sql, unique, columns in self._dropped:
-                try:
-                    conn.execute(sql)
-                except sqlite3.IntegrityError:
-                    if not unique:
-                        raise
-                    self.added -= self._delete_duplicates(columns)
-                    conn.execute(sql)
+            threads = conn.execute("PRAGMA threads").fetchone()[0]
+            conn.execute(f"PRAGMA threads = {SORT_THREADS}")
+            try:
+                for _name, sql, unique, terms in self._dropped:
+                    try:
+                        conn.execute(sql)
+                    except sqlite3.IntegrityError:
+                        if not unique:
+                            raise
+                        self.added -= self._delete_duplicates(terms)
+                        conn.execute(sql)
+            finally:
+                conn.execute(f"PRAGMA threads = {int(threads)}")
         except sqlite3.Error as exc:
             raise translate_error(exc, self.store.path) from exc
         self._dropped = []
