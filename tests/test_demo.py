@@ -59,7 +59,12 @@ def test_every_drill_is_trained_two_or_three_times_a_week(store: Store) -> None:
     for drill, weekdays in SCHEDULE.items():
         sessions = store.session_history(person, drill, limit=1000)
         assert len(sessions) >= 12 * len(weekdays) - 2, drill
-        assert all(s.sets == 3 for s in sessions)
+        if store.catalog.get(drill).two_sided:  # 3 sets on each side
+            assert all(
+                [(x.side, x.sets) for x in s.sides] == [("L", 3), ("R", 3)] for s in sessions
+            )
+        else:
+            assert all(s.sets == 3 and not s.sides for s in sessions)
 
 
 def test_the_rules_progress_rom_then_load(store: Store) -> None:
@@ -89,6 +94,42 @@ def test_one_pain_flare_is_regressed(store: Store) -> None:
         if s.day == flare.session_date
     )
     assert day.pain == 6
+
+
+def test_the_two_sided_drills_are_logged_by_side_in_the_lifters_order(store: Store) -> None:
+    person = build_demo(store, today=TODAY)
+    day = session_days(TODAY)[-1]
+    bend = store.session_sets(person, "half-kneeling-side-bend", day)
+    windmill = store.session_sets(person, "half-kneeling-windmill", day)
+
+    def as_done(sets):
+        return [f"{s.side}{s.set_number}" for s in sorted(sets, key=lambda s: s.performed_at)]
+
+    assert as_done(bend) == ["L1", "R1", "L2", "R2", "L3", "R3"]
+    assert as_done(windmill) == ["L1", "L2", "L3", "R1", "R2", "R3"]
+    assert store.side_order(person, "half-kneeling-side-bend") == "alternate"
+    assert store.side_order(person, "half-kneeling-windmill") == "one_side_first"
+    for drill in ("jefferson-curl", "back-extension-ghd"):
+        assert all(s.side is None for s in store.session_sets(person, drill, day))
+
+
+def test_one_week_the_side_bend_hurts_two_points_more_on_the_right(store: Store) -> None:
+    """The asymmetric week: every session of it says so in its reason; no other does. The
+    rules note it and judge as usual (it is not by itself a hold)."""
+    person = build_demo(store, today=TODAY)
+    noted = {}
+    for drill in SCHEDULE:
+        for session in store.session_history(person, drill, limit=1000):
+            if session.reason and "points more painful" in session.reason:
+                noted[session.day] = (drill, session)
+    assert {drill for drill, _ in noted.values()} == {"half-kneeling-side-bend"}
+    days = sorted(noted)
+    assert len(days) == 3 and (days[-1] - days[0]).days <= 4, days  # one week
+    for _, session in noted.values():
+        assert session.reason.endswith("(right side 2 points more painful than the left)")
+        left, right = session.sides
+        assert right.pain - left.pain == 2
+    assert {s.action for _, s in noted.values()} >= {"progress_rom", "hold"}
 
 
 def test_declined_suggestions_and_an_override_are_in_the_timeline(store: Store) -> None:

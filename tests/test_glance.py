@@ -26,14 +26,16 @@ def today(clock: FixedClock) -> date:
 @pytest.fixture
 def lifter(store: Store, today: date) -> str:
     """'Ana': plans made, one drill switched off, two sets of one drill and one of another
-    today, and a set yesterday (which does not count)."""
+    (on the left) today, and a set yesterday (which does not count)."""
     ana = store.athlete("Ana", unit="lb")
     store.plans(ana)
     store.override_plan(ana, "back-extension-ghd", active=False)
     store.override_plan(ana, "jefferson-curl", sets=4, load_kg=5, rom_level=2)
     for _ in range(2):
         store.log_set(ana, "jefferson-curl", reps=8, load=10, unit="lb", rom_level=2, pain=1)
-    store.log_set(ana, "half-kneeling-windmill", reps=6, load=4, unit="kg", rom_level=1, pain=0)
+    store.log_set(
+        ana, "half-kneeling-windmill", reps=6, load=4, unit="kg", rom_level=1, pain=0, side="L"
+    )
     store.log_set(
         ana,
         "half-kneeling-side-bend",
@@ -43,6 +45,7 @@ def lifter(store: Store, today: date) -> str:
         rom_level=1,
         pain=0,
         session_date=today - timedelta(days=1),
+        side="R",
     )
     return "Ana"
 
@@ -70,7 +73,14 @@ def test_the_first_look_is_what_the_store_says(
         assert drill.plan.load_kg == pytest.approx(plan.load_kg)
         assert drill.plan.rom_level == plan.rom_level
         assert drill.done == len(store.session_sets(ana, plan.exercise_id, today))
+        assert (drill.exercise.sides, drill.exercise.side_switch_seconds) == (
+            exercise.sides,
+            exercise.side_switch_seconds,
+        )
+        sides = [s.side for s in store.session_sets(ana, plan.exercise_id, today)]
+        assert (drill.left, drill.right) == (sides.count("L"), sides.count("R"))
     assert [d.done for d in glance.drills] == [2, 0, 1]
+    assert [(d.left, d.right) for d in glance.drills] == [(0, 0), (0, 0), (1, 0)]
 
 
 def test_a_drill_the_rules_stopped_is_left_out_as_today_leaves_it_out(
@@ -82,7 +92,9 @@ def test_a_drill_the_rules_stopped_is_left_out_as_today_leaves_it_out(
     from backtrack.tui.service import Gym
 
     ana = store.athlete(lifter)
-    store.log_set(ana, "half-kneeling-windmill", reps=6, load=4, unit="kg", rom_level=1, pain=7)
+    store.log_set(
+        ana, "half-kneeling-windmill", reps=6, load=4, unit="kg", rom_level=1, pain=7, side="R"
+    )
     assert progression.current_suggestion(store, ana, "half-kneeling-windmill").action == "stop"
     progression.decide(store, ana, "half-kneeling-windmill", accept=True)
     assert "half-kneeling-windmill" in store.stopped_drills(ana)
@@ -102,7 +114,10 @@ def test_the_first_look_reads_the_catalog_files_as_the_store_does(
 ) -> None:
     """Without a validated catalog the first look reads the files, user overrides too."""
     user = tmp_path / "mine.toml"
-    user.write_text('[[exercise]]\nid = "jefferson-curl"\nname = "Jeff curl"\nrest_seconds = 75\n')
+    user.write_text(
+        '[[exercise]]\nid = "jefferson-curl"\nname = "Jeff curl"\nrest_seconds = 75\n'
+        '[[exercise]]\nid = "back-extension-ghd"\nsides = 2\nside_switch_seconds = 20\n'
+    )
     monkeypatch.setenv("BACKTRACK_CATALOG", str(user))
     facts = drill_facts()
     assert facts is not None
@@ -110,10 +125,18 @@ def test_the_first_look_reads_the_catalog_files_as_the_store_does(
     assert list(facts) == list(validated.ids)
     for exercise in validated:
         assert facts[exercise.id] == DrillFacts(
-            exercise.id, exercise.name, exercise.loads, exercise.rest_seconds, tuple(exercise.rom)
+            exercise.id,
+            exercise.name,
+            exercise.loads,
+            exercise.rest_seconds,
+            tuple(exercise.rom),
+            exercise.sides,
+            exercise.side_switch_seconds,
         )
     assert facts["jefferson-curl"].name == "Jeff curl"
     assert facts["jefferson-curl"].rest_seconds == 75
+    assert facts["back-extension-ghd"].two_sided and facts["half-kneeling-windmill"].two_sided
+    assert facts["back-extension-ghd"].side_switch_seconds == 20
 
 
 def test_rom_labels_match_the_catalog_model(catalog: Catalog) -> None:

@@ -242,3 +242,107 @@ def test_history_indexes_exist(db_path, store: Store) -> None:
     conn = sqlite3.connect(db_path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"sets_by_session", "suggestions_by_session"} <= names
+
+
+# -- two-sided drills ----------------------------------------------------------------------
+
+BEND = "half-kneeling-side-bend"
+
+
+def log_sides(store: Store, who, at: datetime, sets: list[tuple[str, int, int]]) -> None:
+    """Log (side, reps, pain) sets of the side bend a minute apart from `at`."""
+    for minute, (side, reps, pain) in enumerate(sets):
+        store.log_set(who, BEND, reps=reps, pain=pain, side=side, at=at + timedelta(minutes=minute))
+
+
+def test_a_two_sided_drills_sessions_have_each_side_apart(store: Store) -> None:
+    """Each side's reps in set order and its highest pain, read in SQL: L, R, and the sets
+    logged before sides existed ('-' on the screen) after them."""
+    ann = store.athlete("ann")
+    at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    # all left first, the right's second set the hardest: set order, not logging order
+    log_sides(store, ann, at, [("L", 8, 1), ("L", 7, 2), ("L", 8, 1)])
+    log_sides(store, ann, at + timedelta(minutes=5), [("R", 8, 2), ("R", 6, 5), ("R", 8, 4)])
+    earlier = at - timedelta(days=2)
+    log_sides(store, ann, earlier, [("L", 8, 1), ("R", 8, 1), ("L", 8, 1), ("R", 7, 1)])
+    store.db.execute("UPDATE sets SET side = NULL WHERE session_date = ?", ["2026-11-18"])
+    store.db.conn.commit()
+    newest, older = store.session_history(ann, BEND)
+    assert (newest.sets, newest.pain, newest.reps_total) == (6, 5, 45)
+    assert [(s.side, s.sets, s.reps, s.pain) for s in newest.sides] == [
+        ("L", 3, (8, 7, 8), 2),
+        ("R", 3, (8, 6, 8), 5),
+    ]
+    # before sides: one group with no side; set numbers were counted per side then, so a
+    # set number appears twice and the group keeps the order the sets were logged in
+    [unsided] = older.sides
+    assert (unsided.side, unsided.sets, unsided.pain) == (None, 4, 1)
+    assert sorted(unsided.reps) == [7, 8, 8, 8]
+
+
+def test_a_mixed_session_lists_left_right_then_no_side(store: Store) -> None:
+    ann = store.athlete("ann")
+    at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    log_sides(store, ann, at, [("R", 8, 3), ("L", 8, 0), ("R", 7, 4)])
+    store.db.execute("UPDATE sets SET side = NULL WHERE reps = 7")
+    store.db.conn.commit()
+    [session] = store.session_history(ann, BEND)
+    assert [(s.side, s.reps, s.pain) for s in session.sides] == [
+        ("L", (8,), 0),
+        ("R", (8,), 3),
+        (None, (7,), 4),
+    ]
+
+
+def test_a_one_sided_drill_has_no_sides(store: Store) -> None:
+    ann = store.athlete("ann")
+    store.log_set(ann, DRILL, reps=8, pain=2)
+    [session] = store.session_history(ann, DRILL)
+    assert session.sides == ()
+    [point] = store.chart_series(ann, DRILL)
+    assert (point.pain, point.pain_left, point.pain_right, point.pain_unsided) == (
+        2,
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_pain_chart_of_a_two_sided_drill_has_each_side(store: Store) -> None:
+    ann = store.athlete("ann")
+    at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    log_sides(store, ann, at, [("L", 8, 1), ("R", 8, 4), ("L", 8, 2), ("R", 8, 3)])
+    log_sides(store, ann, at - timedelta(days=2), [("L", 8, 2), ("R", 8, 2)])
+    store.db.execute("UPDATE sets SET side = NULL WHERE session_date = ?", ["2026-11-18"])
+    store.db.conn.commit()
+    older, newest = store.chart_series(ann, BEND)
+    assert (newest.pain, newest.pain_left, newest.pain_right, newest.pain_unsided) == (
+        4,
+        2,
+        4,
+        None,
+    )
+    assert (older.pain, older.pain_left, older.pain_right, older.pain_unsided) == (
+        2,
+        None,
+        None,
+        2,
+    )
+
+
+def test_per_side_reads_stay_on_the_index(store: Store) -> None:
+    """The sides of a page of sessions read one drill's range of `sets_by_session`."""
+    ann = store.athlete("ann")
+    sql = []
+    store.db.conn.set_trace_callback(sql.append)
+    try:
+        store.session_history(ann, BEND)  # no sessions: no second read
+        log_sides(store, ann, datetime(2026, 11, 20, 9, tzinfo=UTC), [("L", 8, 1)])
+        sql.clear()
+        store.session_history(ann, BEND)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    [sides] = [s for s in sql if "OVER side_sets" in s]
+    plan = store.db.conn.execute("EXPLAIN QUERY PLAN " + sides).fetchall()  # values inlined
+    details = " ".join(row[-1] for row in plan)
+    assert "USING INDEX sets_by_session" in details, details

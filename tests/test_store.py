@@ -277,3 +277,25 @@ def test_session_queries_use_an_index(store: Store) -> None:
     details = " ".join(row[-1] for row in plan)
     assert "USING INDEX sets_by_session" in details
     assert "SCAN sets" not in details.replace("SCAN sets USING", "")
+
+
+def test_the_order_of_the_sides_is_remembered_per_athlete_and_drill(store: Store) -> None:
+    from backtrack.errors import InvalidValue
+
+    me, you = store.athlete("me"), store.athlete("you")
+    bend, windmill = "half-kneeling-side-bend", "half-kneeling-windmill"
+    assert store.side_order(me, bend) == "alternate"  # the default, with no row
+    assert store.set_side_order(me, bend, "one_side_first") == "one_side_first"
+    assert store.side_order(me, bend) == "one_side_first"
+    assert store.side_order(me, windmill) == "alternate"
+    assert store.side_order(you, bend) == "alternate"
+    store.set_side_order(me, bend, "alternate")
+    assert store.side_order(me, bend) == "alternate"
+    with pytest.raises(InvalidValue, match="done on one side"):
+        store.set_side_order(me, "jefferson-curl", "alternate")
+    with pytest.raises(InvalidValue, match="is not alternate or one_side_first"):
+        store.set_side_order(me, bend, "sideways")
+    rows = store.db.conn.execute(
+        "SELECT athlete_id, exercise_id, side_order FROM drill_preferences"
+    )
+    assert rows.fetchall() == [(me.id, bend, "alternate")]

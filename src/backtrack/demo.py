@@ -4,7 +4,10 @@
 do after each session, exactly as the app and the command line do, so the plans it ends up
 with are the rules' own: ROM steps first, then load, a pain flare on the Jefferson curl that
 the rules regress, a couple of progressions the lifter declines, and one clinician override.
-The same `today` and `seed` always give the same database.
+The two-sided drills are logged on the left and on the right (the side bend alternating the
+sides, the windmill all left first, as the lifter set it), and in one week the side bend's
+right side is 2 points more painful than its left. The same `today` and `seed` always give
+the same database.
 
 `demo_database` makes such a database in a temporary folder that is deleted afterwards; it
 never opens or names the user's own database.
@@ -45,6 +48,11 @@ FLARE_DAY = 52  # the first session this many days in hurts (week 8)
 DECLINED = {("half-kneeling-side-bend", 3), ("half-kneeling-windmill", 2)}
 OVERRIDE_DAY = 17  # the clinician adds load to the GHD at the first session this late
 OVERRIDE_LOAD_KG = 2.5
+# The week (days in) when the side bend hurts 2 points more on the right than on the left.
+ASYMMETRIC_DRILL = "half-kneeling-side-bend"
+ASYMMETRIC_DAYS = (26, 33)
+# The order the lifter does the sides of a two-sided drill in, where not the default.
+SIDE_ORDERS = {"half-kneeling-windmill": "one_side_first"}
 SETTLING_DAYS = (25, 55)
 # Sessions at a new plan before it feels easy (all reps at RPE 7 or less, little pain).
 ADAPT_LOW, ADAPT_HIGH = 3, 4  # back pain at rest drops by a point after these many days
@@ -109,6 +117,9 @@ def build_demo(
     for the lifter to accept or decline. Raises StoreError if the athlete already exists.
     """
     rng = random.Random(seed)
+    # The right side's sets come from a generator of their own, so the left's (and with them
+    # the story the rules tell) are what one side alone would give.
+    sides_rng = random.Random(seed + 1)
     days = session_days(today, weeks)
     clock = _WalkingClock(_local(days[0], time(7, 0)))
     saved: Clock = store.clock
@@ -118,6 +129,8 @@ def build_demo(
             if store.find_athlete(athlete_name) is not None:
                 raise InvalidValue("athlete", f"an athlete named {athlete_name!r} exists")
             athlete = store.athlete(athlete_name)
+            for drill_id, order in SIDE_ORDERS.items():
+                store.set_side_order(athlete, drill_id, order)
             drills = {d: _Drill(d, rng.randint(ADAPT_LOW, ADAPT_HIGH)) for d in SCHEDULE}
             flare_left = 0  # session days on which back pain is still up after the flare
             overridden = False
@@ -139,7 +152,19 @@ def build_demo(
                     if hurt:
                         state.flared = True
                         flare_left = 4
-                    _train(store, athlete, state, day, minute * 12, rng, hurt=hurt)
+                    asymmetric = drill_id == ASYMMETRIC_DRILL and (
+                        ASYMMETRIC_DAYS[0] <= offset < ASYMMETRIC_DAYS[1]
+                    )
+                    _train(
+                        store,
+                        athlete,
+                        state,
+                        day,
+                        minute * 12,
+                        (rng, sides_rng),
+                        hurt=hurt,
+                        asymmetric=asymmetric,
+                    )
                     trained.append(state)
                 morning = day + timedelta(days=1)
                 response = back + (1 if flare_left else 0)
@@ -161,31 +186,60 @@ def _train(
     state: _Drill,
     day: date,
     minutes: int,
-    rng: random.Random,
+    rngs: tuple[random.Random, random.Random],
     *,
     hurt: bool,
+    asymmetric: bool = False,
 ) -> None:
-    """Log one session of a drill at its plan: easy once the lifter has adapted to it."""
+    """Log one session of a drill at its plan: easy once the lifter has adapted to it. A
+    two-sided drill is logged on both sides, in the lifter's order; `asymmetric`: the right
+    side 2 points more painful than the left (no more than the rules allow to progress)."""
+    rng, sides_rng = rngs
     plan = store.plan(athlete, state.exercise_id)
     state.done += 1
     adapted = state.done >= state.needed
     start = datetime.combine(day, FIRST_SET) + timedelta(minutes=minutes)
-    for number in range(1, plan.sets + 1):
+
+    def one_set(number: int, draw: random.Random) -> tuple[int, float, int]:
         if hurt:
-            reps, rpe, pain = 7, 8.0, (3, 5, 6)[min(number, 3) - 1]
-        elif adapted:
-            reps, rpe, pain = plan.reps_max, rng.choice((6.0, 6.5, 7.0)), rng.choice((0, 1, 1, 2))
+            return 7, 8.0, (3, 5, 6)[min(number, 3) - 1]
+        if adapted:
+            return plan.reps_max, draw.choice((6.0, 6.5, 7.0)), draw.choice((0, 1, 1, 2))
+        reps = draw.choice((plan.reps_max, plan.reps_max - 1, plan.reps_max - 1))
+        return reps, draw.choice((7.5, 8.0, 8.0, 8.5)), draw.choice((1, 2, 2, 3))
+
+    Planned = list[tuple[str | None, int, tuple[int, float, int]]]
+    sets: Planned = [(None, number, one_set(number, rng)) for number in range(1, plan.sets + 1)]
+    if store.catalog.get(state.exercise_id).two_sided:
+        # The right as the left goes, its pain a point either way at most (within what the
+        # left's would allow); in the asymmetric week 2 points above the left's.
+        low, high = (0, 2) if adapted else (1, 3)
+        left: Planned = []
+        right: Planned = []
+        for _, number, (reps, rpe, pain) in sets:
+            other_reps, other_rpe, _ = one_set(number, sides_rng)
+            other_pain = min(max(pain + sides_rng.choice((-1, 0, 0, 1)), low), high)
+            if asymmetric:
+                pain = min(pain, 1 if adapted else 2)
+                other_pain = pain + 2
+            left.append(("L", number, (reps, rpe, pain)))
+            right.append(("R", number, (other_reps, other_rpe, other_pain)))
+        if store.side_order(athlete, state.exercise_id) == "alternate":
+            sets = [each for pair in zip(left, right, strict=True) for each in pair]
         else:
-            reps = rng.choice((plan.reps_max, plan.reps_max - 1, plan.reps_max - 1))
-            rpe, pain = rng.choice((7.5, 8.0, 8.0, 8.5)), rng.choice((1, 2, 2, 3))
+            sets = left + right
+    for position, (side, number, (reps, rpe, pain)) in enumerate(sets):
+        # three minutes a set; a two-sided drill's sides a minute and a half apart
+        after = timedelta(minutes=3 * number) if side is None else timedelta(seconds=90 * position)
         store.log_set(
             athlete,
             state.exercise_id,
             reps=max(reps, plan.reps_min),
             rpe=rpe,
             pain=pain,
-            at=(start + timedelta(minutes=3 * number)).astimezone(),
+            at=(start + after + timedelta(minutes=3 if side else 0)).astimezone(),
             session_date=day,
+            side=side,
         )
 
 

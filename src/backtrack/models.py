@@ -16,6 +16,10 @@ from backtrack.units import Unit
 Axis = Literal["rom", "load", "volume"]
 Side = Literal["L", "R"]
 SIDE_WORDS: dict[str, str] = {"L": "left", "R": "right"}
+# The order a lifter does the sets of a two-sided drill in: L, R, L, R ... or all of one
+# side and then all of the other.
+SideOrder = Literal["alternate", "one_side_first"]
+SIDE_ORDERS: tuple[SideOrder, ...] = ("alternate", "one_side_first")
 AXES: tuple[Axis, ...] = ("rom", "load", "volume")
 
 Action = Literal["progress_rom", "progress_load", "progress_volume", "hold", "regress", "stop"]

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         csv_cell,
         neutralise,
     )
-    from backtrack.store.history import ChartPoint, SessionSummary, TimelineEntry
+    from backtrack.store.history import ChartPoint, SessionSummary, SideSummary, TimelineEntry
     from backtrack.store.log import Store
     from backtrack.store.plans import describe_override
     from backtrack.store.sets import window_around
@@ -75,6 +75,7 @@ _WHERE: dict[str, str] = {
     "neutralise": "backtrack.store.csv_io",
     "ChartPoint": "backtrack.store.history",
     "SessionSummary": "backtrack.store.history",
+    "SideSummary": "backtrack.store.history",
     "TimelineEntry": "backtrack.store.history",
     "Store": "backtrack.store.log",
     "describe_override": "backtrack.store.plans",
@@ -102,6 +103,7 @@ __all__ = [
     "NotFound",
     "SessionSummary",
     "SetImport",
+    "SideSummary",
     "Store",
     "StoreError",
     "TimelineEntry",

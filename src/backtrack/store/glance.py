@@ -47,6 +47,13 @@ class DrillFacts(NamedTuple):
     loads: str
     rest_seconds: int
     rom: tuple[str, ...]
+    sides: int = 1
+    side_switch_seconds: int = 15
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the drill is done on the left and on the right (as `Exercise.two_sided`)."""
+        return self.sides == 2
 
     def rom_label(self, level: int) -> str:
         """The ladder's label for `level`, or 'level N' outside it (as `Exercise.rom_label`)."""
@@ -67,11 +74,14 @@ class PlanFacts(NamedTuple):
 
 
 class DrillGlance(NamedTuple):
-    """One active drill of today's page: the drill, its plan and the sets done today."""
+    """One active drill of today's page: the drill, its plan and the sets done today (of
+    them, how many on the left and on the right)."""
 
     exercise: DrillFacts
     plan: PlanFacts
     done: int
+    left: int = 0
+    right: int = 0
 
 
 class Glance(NamedTuple):
@@ -90,7 +100,10 @@ def drill_facts(catalog: Catalog | None = None) -> dict[str, DrillFacts] | None:
     validated), else straight from the catalog files (see `catalog.peek_entries`)."""
     if catalog is not None:
         return {
-            e.id: DrillFacts(e.id, e.name, e.loads, e.rest_seconds, tuple(e.rom)) for e in catalog
+            e.id: DrillFacts(
+                e.id, e.name, e.loads, e.rest_seconds, tuple(e.rom), e.sides, e.side_switch_seconds
+            )
+            for e in catalog
         }
     from backtrack.catalog import peek_entries
 
@@ -100,15 +113,19 @@ def drill_facts(catalog: Catalog | None = None) -> dict[str, DrillFacts] | None:
     facts: dict[str, DrillFacts] = {}
     for entry in entries:
         name, loads, rest, rom = (entry.get(k) for k in ("name", "loads", "rest_seconds", "rom"))
+        sides, switch = entry.get("sides", 1), entry.get("side_switch_seconds", 15)
         if not (
             isinstance(name, str)
             and isinstance(loads, str)
             and isinstance(rest, int)
             and isinstance(rom, list)
             and all(isinstance(label, str) for label in rom)
+            and type(sides) is int
+            and sides in (1, 2)
+            and type(switch) is int
         ):
             return None
-        facts[entry["id"]] = DrillFacts(entry["id"], name, loads, rest, tuple(rom))
+        facts[entry["id"]] = DrillFacts(entry["id"], name, loads, rest, tuple(rom), sides, switch)
     return facts
 
 
@@ -181,12 +198,13 @@ def _read(
         return None
     drills = []
     for plan in plans:
-        (done,) = conn.execute(
-            "SELECT COUNT(*) FROM sets WHERE athlete_id = ? AND exercise_id = ? "
-            "AND session_date = ?",
+        done, left, right = conn.execute(
+            "SELECT COUNT(*), COUNT(CASE WHEN side = 'L' THEN 1 END), "
+            "COUNT(CASE WHEN side = 'R' THEN 1 END) FROM sets "
+            "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ?",
             [athlete_id, plan.exercise_id, day.isoformat()],
         ).fetchone()
-        drills.append(DrillGlance(facts[plan.exercise_id], plan, done))
+        drills.append(DrillGlance(facts[plan.exercise_id], plan, done, left, right))
     return Glance(athlete_id, name, parse_unit(unit), day, shared, tuple(drills))
 
 

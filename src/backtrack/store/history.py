@@ -17,8 +17,22 @@ from backtrack.store.values import day_bounds, optional_date, parse_utc
 
 
 @dataclass(frozen=True)
+class SideSummary:
+    """One side of a session of a two-sided drill, aggregated in SQL: its sets' reps in set
+    order and their highest pain. `side` is 'L' or 'R', or None for the sets logged before
+    sides existed (History shows them as '-')."""
+
+    side: str | None
+    sets: int
+    reps: tuple[int, ...]
+    pain: int | None
+
+
+@dataclass(frozen=True)
 class SessionSummary:
-    """One session of one drill, aggregated in SQL, for the history screen."""
+    """One session of one drill, aggregated in SQL, for the history screen. For a
+    two-sided drill `sides` has a summary per side present (L, R, then any sets without a
+    side); for a one-sided drill it is empty."""
 
     day: date
     sets: int
@@ -32,17 +46,23 @@ class SessionSummary:
     action: str | None  # the rules' suggestion that judged this session, if any
     status: str | None  # 'accepted', 'declined' or 'pending'
     reason: str | None
+    sides: tuple[SideSummary, ...] = ()
 
 
 @dataclass(frozen=True)
 class ChartPoint:
-    """One point of the history charts: the sessions from `first` to `last`."""
+    """One point of the history charts: the sessions from `first` to `last`. For a
+    two-sided drill, also the highest pain on the left, on the right and of the sets
+    without a side (logged before sides existed); None for a one-sided drill."""
 
     first: date
     last: date
     load_kg: float
     rom_level: int
     pain: int | None
+    pain_left: int | None = None
+    pain_right: int | None = None
+    pain_unsided: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,11 @@ class HistoryMixin(StoreBase):
             """,
             {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high, "limit": limit},
         )
+        sides: dict[str, tuple[SideSummary, ...]] = {}
+        if rows and self._two_sided(exercise_id):
+            sides = self._session_sides(
+                athlete, exercise_id, rows[-1]["session_date"], rows[0]["session_date"]
+            )
         return [
             SessionSummary(
                 day=date.fromisoformat(r["session_date"]),
@@ -122,9 +147,49 @@ class HistoryMixin(StoreBase):
                 action=r["action"],
                 status=r["status"],
                 reason=r["reason"],
+                sides=sides.get(r["session_date"], ()),
             )
             for r in rows
         ]
+
+    def _two_sided(self, exercise_id: str) -> bool:
+        """Whether the catalog has this drill as two-sided (a drill it no longer has: no)."""
+        return exercise_id in self.catalog and self.catalog.get(exercise_id).two_sided
+
+    def _session_sides(
+        self, athlete: Athlete, exercise_id: str, low: str, high: str
+    ) -> dict[str, tuple[SideSummary, ...]]:
+        """Each session's sides in [low, high] (ISO dates): L, R, then the sets without a
+        side, each with its reps in set order (a window ordered by set number, so the order
+        is SQL's promise) and its highest pain."""
+        rows = self._rows(
+            """
+            SELECT DISTINCT session_date, side,
+                   COUNT(*) OVER side_sets AS sets,
+                   group_concat(reps, '/') OVER side_sets AS reps,
+                   MAX(pain) OVER side_sets AS pain
+            FROM sets
+            WHERE athlete_id = :athlete AND exercise_id = :drill
+              AND session_date >= :low AND session_date <= :high
+            WINDOW side_sets AS (
+                PARTITION BY session_date, side ORDER BY set_number, id
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
+            ORDER BY session_date, side IS NULL, side
+            """,
+            {"athlete": athlete.id, "drill": exercise_id, "low": low, "high": high},
+        )
+        sides: dict[str, list[SideSummary]] = {}
+        for r in rows:
+            sides.setdefault(r["session_date"], []).append(
+                SideSummary(
+                    side=r["side"],
+                    sets=r["sets"],
+                    reps=tuple(int(n) for n in str(r["reps"]).split("/")),
+                    pain=r["pain"],
+                )
+            )
+        return {day: tuple(summaries) for day, summaries in sides.items()}
 
     def session_count(
         self,
@@ -179,7 +244,8 @@ class HistoryMixin(StoreBase):
 
         With no more sessions than `points`, one point per session; otherwise the range is
         cut into equal spans of days and each point is the heaviest load, furthest ROM and
-        highest pain of its span. Gaps without sessions have no point.
+        highest pain of its span (for a two-sided drill, also the highest pain of each side
+        and of the sets without a side). Gaps without sessions have no point.
         """
         span = self.session_span(athlete, exercise_id, since=since, until=until)
         if span is None:
@@ -191,7 +257,10 @@ class HistoryMixin(StoreBase):
         rows = self._rows(
             """
             SELECT MIN(session_date) AS first, MAX(session_date) AS last,
-                   MAX(load_kg) AS load_kg, MAX(rom_level) AS rom_level, MAX(pain) AS pain
+                   MAX(load_kg) AS load_kg, MAX(rom_level) AS rom_level, MAX(pain) AS pain,
+                   MAX(CASE WHEN side = 'L' THEN pain END) AS pain_left,
+                   MAX(CASE WHEN side = 'R' THEN pain END) AS pain_right,
+                   MAX(CASE WHEN side IS NULL THEN pain END) AS pain_unsided
             FROM sets
             WHERE athlete_id = :a AND exercise_id = :d
               AND session_date >= :low AND session_date <= :high
@@ -206,6 +275,17 @@ class HistoryMixin(StoreBase):
                 "width": width,
             },
         )
+        if not self._two_sided(exercise_id):
+            return [
+                ChartPoint(
+                    first=date.fromisoformat(r["first"]),
+                    last=date.fromisoformat(r["last"]),
+                    load_kg=r["load_kg"],
+                    rom_level=r["rom_level"],
+                    pain=r["pain"],
+                )
+                for r in rows
+            ]
         return [
             ChartPoint(
                 first=date.fromisoformat(r["first"]),
@@ -213,6 +293,9 @@ class HistoryMixin(StoreBase):
                 load_kg=r["load_kg"],
                 rom_level=r["rom_level"],
                 pain=r["pain"],
+                pain_left=r["pain_left"],
+                pain_right=r["pain_right"],
+                pain_unsided=r["pain_unsided"],
             )
             for r in rows
         ]

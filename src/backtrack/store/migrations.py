@@ -185,6 +185,25 @@ def _sides(db: Database) -> None:
     )
 
 
+@migrations(name="0005_drill_preferences")
+def _drill_preferences(db: Database) -> None:
+    """How an athlete likes to do a drill, kept from one session to the next: for now the
+    order of the sides of a two-sided drill ('alternate': L, R, L, R ...; 'one_side_first':
+    all of one side, then all of the other). No row: the defaults."""
+    db.execute(
+        """
+        CREATE TABLE drill_preferences (
+            athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+            exercise_id TEXT NOT NULL,
+            side_order TEXT NOT NULL DEFAULT 'alternate'
+                CHECK (side_order IN ('alternate', 'one_side_first')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (athlete_id, exercise_id)
+        )
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backtrack.errors import InvalidValue, NotFound
-from backtrack.models import Athlete, CheckIn, Exercise, SetEntry, Side
+from backtrack.models import SIDE_ORDERS, Athlete, CheckIn, Exercise, SetEntry, Side, SideOrder
 from backtrack.red_flags import UnknownRedFlag, check_keys, join_keys
 from backtrack.store.plans import PlansMixin, check_rom
 from backtrack.store.values import (
@@ -351,3 +351,31 @@ class SetsMixin(PlansMixin):
             "UPDATE notices SET shown_at = ? WHERE key = ? AND shown_at IS NULL",
             [iso_utc(self.clock.now()), key],
         )
+
+    def side_order(self, athlete: Athlete, exercise_id: str) -> SideOrder:
+        """The order the athlete does the sides of a drill in: 'alternate' (L, R, L, R ...,
+        the default) or 'one_side_first' (all of one side, then all of the other)."""
+        row = self._one(
+            "SELECT side_order FROM drill_preferences WHERE athlete_id = ? AND exercise_id = ?",
+            [athlete.id, exercise_id],
+        )
+        return "one_side_first" if row and row["side_order"] == "one_side_first" else "alternate"
+
+    def set_side_order(self, athlete: Athlete, exercise_id: str, order: str) -> SideOrder:
+        """Remember the order the athlete does the sides of a two-sided drill in (committed
+        when this returns); InvalidValue for an unknown order or a one-sided drill."""
+        exercise = self.catalog.get(exercise_id)
+        if not exercise.two_sided:
+            raise InvalidValue("side_order", f"{exercise.name} is done on one side")
+        checked = next((o for o in SIDE_ORDERS if o == order), None)
+        if checked is None:
+            raise InvalidValue(
+                "side_order", f"side order {order!r} is not {' or '.join(SIDE_ORDERS)}"
+            )
+        self._exec(
+            "INSERT INTO drill_preferences (athlete_id, exercise_id, side_order, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (athlete_id, exercise_id) DO UPDATE SET "
+            "side_order = excluded.side_order, updated_at = excluded.updated_at",
+            [athlete.id, exercise.id, checked, iso_utc(self.clock.now())],
+        )
+        return checked
