@@ -160,7 +160,7 @@ def test_set_pin_from_stdin_stores_only_a_hash(run, db_path: Path) -> None:
 
 
 def test_set_pin_on_a_terminal_asks_twice_hidden(run, monkeypatch, db_path, catalog) -> None:
-    monkeypatch.setattr("backtrack.cli.roster._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("backtrack.cli.asking.stdin_is_terminal", lambda: True)
     run("athletes", "add", "ann")
     result = run("athletes", "set-pin", "ann", input="2468\n2468\n")
     assert result.exit_code == 0, result.output
@@ -183,10 +183,11 @@ def test_set_pin_refuses_bad_pins_and_unknown_athletes(run) -> None:
     assert json.loads(run("athletes", "--json").output)[0]["has_pin"] is False
 
 
-def test_clear_pin(run) -> None:
+def test_clear_pin_needs_the_current_one(run) -> None:
     run("athletes", "add", "ann")
     run("athletes", "set-pin", "ann", input="1234\n")
-    assert run("athletes", "set-pin", "ann", "--clear").exit_code == 0
+    assert run("athletes", "set-pin", "ann", "--clear").exit_code == 2  # no PIN given
+    assert run("athletes", "set-pin", "ann", "--clear", input="1234\n").exit_code == 0
     assert json.loads(run("athletes", "--json").output)[0]["has_pin"] is False
 
 

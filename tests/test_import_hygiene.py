@@ -13,6 +13,7 @@ import pytest
 
 STORE = [
     "backtrack.store",
+    "backtrack.store.access",
     "backtrack.store.athletes",
     "backtrack.store.backup",
     "backtrack.store.connection",

@@ -1,11 +1,13 @@
-"""Athlete PINs: 4-8 digits, kept only as a salted scrypt hash.
+"""Athlete PINs (4-8 digits) and the clinic password, kept only as salted scrypt hashes.
 
 A PIN guards the shared screen of a clinic's gym terminal: it keeps the next client out of
-someone else's session. It does not protect the database file, which anyone with the machine's
-account can read. The plain PIN is never stored, logged or returned by anything here.
+someone else's session. The clinic password guards the app served to browsers
+(`backtrack serve`). Neither protects the database file, which anyone with the machine's
+account can read. The plain PIN or password is never stored, logged or returned by anything
+here.
 
-A stored PIN is one text value, ``scrypt$N$r$p$SALT$HASH`` (salt and hash in base64), so the
-cost parameters travel with the hash and can be raised later without breaking old PINs.
+A stored secret is one text value, ``scrypt$N$r$p$SALT$HASH`` (salt and hash in base64), so
+the cost parameters travel with the hash and can be raised later without breaking old ones.
 """
 
 from __future__ import annotations
@@ -30,8 +32,17 @@ FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 30.0
 
 
+# A clinic password: 8-256 characters, not digits only (so it never reads as a PIN).
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+
+
 class InvalidPin(ValueError):
     """A PIN that is not 4-8 ASCII digits; the message never repeats the PIN."""
+
+
+class InvalidPassword(ValueError):
+    """A clinic password this module refuses; the message never repeats it."""
 
 
 def validate_pin(pin: str) -> str:
@@ -43,14 +54,59 @@ def validate_pin(pin: str) -> str:
     return pin
 
 
+def validate_password(password: str) -> str:
+    """Return `password` if it can be the clinic password, else raise InvalidPassword: 8 to
+    256 characters, not digits only, no control characters, no space at either end."""
+    if not isinstance(password, str):
+        raise InvalidPassword("a clinic password is text")
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidPassword(
+            f"a clinic password is {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, "
+            f"not {len(password)}"
+        )
+    if password.isascii() and password.isdigit():
+        raise InvalidPassword("a clinic password must not be digits only (that reads as a PIN)")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in password):
+        raise InvalidPassword("a clinic password cannot hold control characters")
+    if password != password.strip():
+        raise InvalidPassword("a clinic password cannot start or end with a space")
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidPassword("a clinic password must be valid text (UTF-8)") from None
+    return password
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
+def _scrypt(secret: bytes, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
     return hashlib.scrypt(
-        pin.encode("ascii"), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * r * n + 2**20, dklen=length
+        secret, salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * r * n + 2**20, dklen=length
     )
+
+
+def _hash(secret: bytes, salt: bytes | None) -> str:
+    """``scrypt$N$r$p$SALT$HASH`` of `secret` with `salt` (a fresh random one if None)."""
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    digest = _scrypt(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, HASH_BYTES)
+    return f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _matches(secret: bytes, stored: str) -> bool:
+    """True when `secret` hashes to `stored` (constant-time comparison); False for a stored
+    value this module did not write, or whose costs would exhaust memory."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        n_, r_, p_ = int(n), int(r), int(p)
+        if scheme != SCHEME or not (2 <= n_ <= 2**20 and 1 <= r_ <= 32 and 1 <= p_ <= 16):
+            return False  # not ours, or costs so high that checking would exhaust memory
+        expected = base64.b64decode(digest, validate=True)
+        actual = _scrypt(secret, base64.b64decode(salt, validate=True), n_, r_, p_, len(expected))
+    except (ValueError, TypeError, AttributeError, MemoryError):
+        return False
+    return hmac.compare_digest(actual, expected)
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
@@ -59,9 +115,7 @@ def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     Returns ``scrypt$N$r$p$SALT$HASH``. Raises InvalidPin for a PIN that is not 4-8 digits.
     """
     validate_pin(pin)
-    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
-    digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, HASH_BYTES)
-    return f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    return _hash(pin.encode("ascii"), salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -72,19 +126,33 @@ def verify_pin(pin: str, stored: str) -> bool:
     """
     try:
         validate_pin(pin)
-        scheme, n, r, p, salt, digest = stored.split("$")
-        n_, r_, p_ = int(n), int(r), int(p)
-        if scheme != SCHEME or not (2 <= n_ <= 2**20 and 1 <= r_ <= 32 and 1 <= p_ <= 16):
-            return False  # not ours, or costs so high that checking would exhaust memory
-        expected = base64.b64decode(digest, validate=True)
-        actual = _scrypt(pin, base64.b64decode(salt, validate=True), n_, r_, p_, len(expected))
-    except (InvalidPin, ValueError, TypeError, AttributeError, MemoryError):
+    except InvalidPin:
         return False
-    return hmac.compare_digest(actual, expected)
+    return _matches(pin.encode("ascii"), stored)
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """Hash a valid clinic password (UTF-8) like a PIN: ``scrypt$N$r$p$SALT$HASH`` with a
+    fresh random salt (or `salt`, for tests). Raises InvalidPassword for one it refuses."""
+    validate_password(password)
+    return _hash(password.encode("utf-8"), salt)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when `password` matches the stored hash (constant-time comparison); anything
+    malformed, on either side, is False."""
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        secret = password.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return _matches(secret, stored)
 
 
 def retry_delay(failures: int) -> float:
-    """Seconds to wait before refusing the `failures`-th wrong PIN in a row (1 s, 2 s, 4 s ...)."""
+    """Seconds the next try must wait after `failures` wrong PINs (or clinic passwords) in a
+    row: 1 s, 2 s, 4 s ... up to MAX_DELAY_SECONDS."""
     if failures <= 0:
         return 0.0
     return min(FIRST_DELAY_SECONDS * 2.0 ** (failures - 1), MAX_DELAY_SECONDS)

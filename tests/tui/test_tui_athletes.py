@@ -120,9 +120,24 @@ async def test_one_athlete_without_pin_opens_without_picker(make_app) -> None:  
         assert in_session(pilot, "me") and not app.shared
 
 
+class BothClocks:
+    """Moves the app's timer clock and the wall clock together: the wait after a wrong PIN
+    is kept in the database in wall time (shared by every process), and the PIN screen
+    counts it down on the timer clock."""
+
+    def __init__(self, timer_clock: MockClock, clock: FixedClock) -> None:
+        self.timer_clock, self.clock, self.at = timer_clock, clock, 0.0
+
+    def set_time(self, seconds: float) -> None:
+        self.clock.advance(seconds=seconds - self.at)
+        self.timer_clock.set_time(seconds)
+        self.at = seconds
+
+
 async def test_pin_unlocks_and_wrong_pins_wait_longer_each_time(
-    build, timer_clock: MockClock
+    build, timer_clock: MockClock, clock: FixedClock, demo_db: Path, catalog: Catalog
 ) -> None:  # type: ignore[no-untyped-def]
+    both = BothClocks(timer_clock, clock)
     app = build()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -135,29 +150,70 @@ async def test_pin_unlocks_and_wrong_pins_wait_longer_each_time(
         status = str(pilot.app.screen.query_one("#pin-status", Static).render())
         assert "Wrong PIN" in status and "Wait 1 s" in status
         assert field.disabled and field.value == ""
-        timer_clock.set_time(0.5)
+        both.set_time(0.5)
         await pilot.pause(0.15)
         assert field.disabled  # still blocked half-way through the first delay
-        timer_clock.set_time(1.0)
+        both.set_time(1.0)
         await pilot.pause(0.15)
         assert not field.disabled
         await type_pin(pilot, "2222")  # the second wrong PIN blocks for 2 s
         assert "Wait 2 s" in str(pilot.app.screen.query_one("#pin-status", Static).render())
-        # leaving and coming back does not skip the wait
+        # leaving and coming back does not skip the wait (it is in the database)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AthletePickerScreen)
         await pick(pilot, "guest")
         field = pilot.app.screen.query_one(Input)
-        timer_clock.set_time(2.5)
+        both.set_time(2.5)
         await pilot.pause(0.15)
         assert field.disabled
-        timer_clock.set_time(3.0)
+        both.set_time(3.0)
         await pilot.pause(0.15)
         assert not field.disabled
         await type_pin(pilot, GUEST_PIN)
         assert in_session(pilot, "guest")
-        assert app.pin_guard.failures(app.gym.athlete) == 0
+    store = stored(demo_db, catalog)
+    try:
+        assert store.pin_wait(store.athlete("guest", create=False)).failures == 0
+        wrong = [e for e in store.access_events() if e.event == "wrong-pin"]
+        assert [(e.athlete, e.via) for e in wrong] == [("guest", "app")] * 2
+    finally:
+        store.close()
+
+
+async def test_a_wrong_pin_in_another_process_blocks_this_screen(
+    build, timer_clock: MockClock, clock: FixedClock, demo_db: Path, catalog: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    """Another window (here: another connection, as another process would be) got the PIN
+    wrong just now: this screen opens shut for the wait it earned, and a PIN typed during it
+    is refused unchecked."""
+    other = Store.open(demo_db, catalog, clock)
+    try:
+        guest = other.athlete("guest", create=False)
+        for _ in range(3):  # 1 s, 2 s, then 4 s to wait (the wall clock moved past each)
+            assert not other.try_pin(guest, "0000", via="browser").ok
+            clock.advance(seconds=10)
+        clock.advance(seconds=-10)  # just after the third
+    finally:
+        other.close()
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "guest")
+        field = pilot.app.screen.query_one(Input)
+        await until(pilot, lambda: field.disabled, "the field shuts")
+        status = str(pilot.app.screen.query_one("#pin-status", Static).render())
+        assert "3 in a row" in status and "Wait 4 s" in status
+        timer_clock.set_time(4.0)
+        await until(pilot, lambda: not field.disabled, "the field opens")
+        await type_pin(pilot, GUEST_PIN)  # the wall clock stands still: still blocked
+        status = str(pilot.app.screen.query_one("#pin-status", Static).render())
+        assert "not checked" in status and isinstance(pilot.app.screen, PinScreen)
+        clock.advance(seconds=4)
+        timer_clock.set_time(8.0)
+        await until(pilot, lambda: not field.disabled, "the field opens again")
+        await type_pin(pilot, GUEST_PIN)
+        assert in_session(pilot, "guest")
 
 
 async def test_named_athlete_with_a_pin_is_asked_for_it(build) -> None:  # type: ignore[no-untyped-def]

@@ -14,10 +14,12 @@ parameter types. None of them imports this package back.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from backtrack import __version__
+from backtrack.cli.access import access_log, clinic_password
 from backtrack.cli.base import BacktrackGroup, _db_path, common_options
 from backtrack.cli.clinic import clear_flag, rules
 from backtrack.cli.maintenance import backup_, demo, exercises, restore
@@ -25,6 +27,9 @@ from backtrack.cli.report import report
 from backtrack.cli.roster import athletes
 from backtrack.cli.training import accept, checkin, decline, log, next_, plan
 from backtrack.cli.transfer import export, import_
+
+if TYPE_CHECKING:  # the app loads only when it runs
+    from backtrack.tui.app import ClinicLogin
 
 __all__ = ["athletes", "cli", "main"]
 
@@ -36,9 +41,17 @@ __all__ = ["athletes", "cli", "main"]
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @common_options
+@click.option(
+    "--clinic-login",
+    type=click.Choice(["if-set", "required"]),
+    hidden=True,
+    help="Set by `backtrack serve` for each browser session: ask the clinic password first.",
+)
 @click.version_option(__version__, "--version", prog_name="backtrack")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, athlete: str) -> None:
+def cli(
+    ctx: click.Context, db: Path | None, athlete: str, clinic_login: ClinicLogin | None
+) -> None:
     """backtrack: log and progress the clinic's low-back drills.
 
     With no command, opens the gym-floor app on today's session: --athlete's, or with
@@ -49,7 +62,7 @@ def cli(ctx: click.Context, db: Path | None, athlete: str) -> None:
     from backtrack.tui.app import run
 
     named = ctx.get_parameter_source("athlete") is not click.core.ParameterSource.DEFAULT
-    run(_db_path(db), athlete if named else None)
+    run(_db_path(db), athlete if named else None, clinic_login=clinic_login)
 
 
 cli.add_command(exercises)
@@ -68,6 +81,8 @@ cli.add_command(athletes)
 cli.add_command(backup_)
 cli.add_command(restore)
 cli.add_command(demo)
+cli.add_command(clinic_password)
+cli.add_command(access_log)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ before it returns; multi-row writes run in one transaction.
 
 from __future__ import annotations
 
+from backtrack.store.access import AccessMixin
 from backtrack.store.athletes import AthletesMixin
 from backtrack.store.csv_io import CsvMixin
 from backtrack.store.history import HistoryMixin
@@ -15,7 +16,16 @@ from backtrack.store.safety import SafetyMixin
 from backtrack.store.sets import SetsMixin
 
 
-class Store(SetsMixin, HistoryMixin, ReportReadsMixin, SafetyMixin, CsvMixin, AthletesMixin):
+class Store(
+    SetsMixin,
+    HistoryMixin,
+    ReportReadsMixin,
+    SafetyMixin,
+    CsvMixin,
+    AccessMixin,
+    AthletesMixin,
+):
     """Reads and writes one backtrack database for the catalog's drills: athletes and PINs,
+    the clinic password, throttled sign-in tries and the access trail,
     plans and the audit trail, sets and check-ins, history and report reads, rule settings
     and red flags, CSV export and import."""

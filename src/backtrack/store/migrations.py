@@ -204,6 +204,47 @@ def _drill_preferences(db: Database) -> None:
     )
 
 
+@migrations(name="0006_access")
+def _access(db: Database) -> None:
+    """Who may get in: the clinic password (only its salted scrypt hash, see pins.py) that
+    guards the app served to browsers; wrong PINs and passwords in a row and how long the next
+    try must wait, shared by every process on the file; and the access trail (failures, PIN
+    and password changes: when, against what, from where; never what was typed)."""
+    db.execute(
+        """
+        CREATE TABLE clinic_password (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            hash TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )
+        """
+    )
+    # subject: 'clinic' for the clinic password, 'athlete:<id>' for an athlete's PIN
+    db.execute(
+        """
+        CREATE TABLE access_throttle (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL CHECK (failures >= 1),
+            last_failed_at TEXT NOT NULL,
+            blocked_until TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE access_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL,
+            athlete_id INTEGER REFERENCES athletes(id),
+            via TEXT NOT NULL,
+            shown_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX access_events_by_athlete ON access_events (athlete_id, id)")
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

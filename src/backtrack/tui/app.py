@@ -16,6 +16,9 @@ On a shared terminal (more than one active athlete, or any PIN) the app starts a
 picker and locks back to it after `BACKTRACK_IDLE_LOCK_SECONDS` without a key or click
 (5 minutes by default, read from the same clock): every screen of the last session is
 closed, its timers are stopped and its notifications cleared.
+
+Served to a browser (`backtrack serve` runs it with `--clinic-login`), the app asks the
+clinic password on a login screen before it reads or shows anything of anyone's log.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import threading
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -39,7 +42,7 @@ from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import Clock, SystemClock, local_date
 from backtrack.store.glance import Glance, glance_today
 from backtrack.tui.desk import Desk
-from backtrack.tui.lock import IdleLock, PinGuard, idle_seconds_from_env, needs_picker
+from backtrack.tui.lock import Hold, IdleLock, idle_seconds_from_env, needs_picker
 from backtrack.tui.messages import FirstLookShown, SetTimed
 from backtrack.tui.service import Gym
 from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
@@ -47,6 +50,7 @@ from backtrack.tui.timing import Countdown, Stopwatch, TimerView, clock_text
 if TYPE_CHECKING:
     from backtrack.models import Athlete
     from backtrack.store import Store
+    from backtrack.store.access import Via
     from backtrack.tui.host import Host
 
 TICK_SECONDS = 0.2
@@ -65,6 +69,9 @@ SESSION_ACTIONS = frozenset(
         "report_symptom",
     }
 )
+# Served to browsers: "if-set" asks the clinic password when one is set; "required" lets
+# nobody in without one (the server listens beyond this machine).
+ClinicLogin = Literal["if-set", "required"]
 
 
 class Opening(NamedTuple):
@@ -118,11 +125,16 @@ class BacktrackApp(App[None]):
         ask_for: Athlete | None = None,
         export_dir: Path | None = None,
         opening: Opening | None = None,
+        served: bool = False,
+        login: bool | None = None,
     ) -> None:
         """`gym` is the session to open at once, or None to start at the picker (asking
         `ask_for`'s PIN first if given), or with `opening` (and no desk yet) to draw its
         first look and open the session behind it. `shared` says the terminal has several
-        athletes or PINs, so the app locks when idle for `idle_seconds` (0: never)."""
+        athletes or PINs, so the app locks when idle for `idle_seconds` (0: never).
+        `served`: the app runs in a browser (`backtrack serve`); `login` (with a desk and no
+        gym) asks the clinic password first: True when one is set, False when none is set
+        and the server needs one (nobody gets in)."""
         super().__init__()
         self.gym = gym
         self.desk = desk
@@ -132,7 +144,9 @@ class BacktrackApp(App[None]):
         self.idle = IdleLock(
             self.timer_clock, idle_seconds_from_env() if idle_seconds is None else idle_seconds
         )
-        self.pin_guard = PinGuard(self.timer_clock)
+        self.hold = Hold(self.timer_clock)
+        self.via: Via = "browser" if served else "app"
+        self.login = login
         self.shared = shared
         self.export_dir = export_dir
         self._ask_for = ask_for
@@ -149,7 +163,9 @@ class BacktrackApp(App[None]):
         return self.desk
 
     def on_mount(self) -> None:
-        if self.gym is not None:
+        if self.login is not None:
+            self._show_login(has_password=self.login)
+        elif self.gym is not None:
             self._show_session(self.gym)
         elif self.opening is not None:
             self._show_first_look(self.opening)
@@ -171,12 +187,31 @@ class BacktrackApp(App[None]):
 
     # -- who is training ----------------------------------------------------------------
 
+    def _show_login(self, *, has_password: bool) -> None:
+        """The clinic login, before anything else (served to a browser)."""
+        from backtrack.tui.screens.login import ClinicLoginScreen
+
+        screen = ClinicLoginScreen(self.front_desk, self.hold, has_password=has_password)
+        self.push_screen(screen, self._logged_in)
+
+    def _logged_in(self, right: bool | None) -> None:
+        """The clinic password was right: on to the session (or the picker) as a terminal
+        start would go."""
+        if not right:
+            return
+        self.login = None
+        person, self._ask_for = self._ask_for, None
+        if person is not None and not person.has_pin:
+            self.open_session(person)
+        else:
+            self.show_picker(ask_for=person)
+
     def show_picker(self, *, locked: bool = False, ask_for: Athlete | None = None) -> None:
         """Show the athlete picker; the athlete picked opens a new session."""
         from backtrack.tui.screens.athletes import AthletePickerScreen
 
         picker = AthletePickerScreen(
-            self.front_desk, self.pin_guard, locked=locked, ask_for=ask_for
+            self.front_desk, self.hold, locked=locked, ask_for=ask_for, via=self.via
         )
         self.push_screen(picker, self._picked)
 
@@ -218,6 +253,24 @@ class BacktrackApp(App[None]):
         self.idle.touch()
         self.sub_title = gym.athlete.name
         self.push_screen(TodayScreen(gym))
+        self._tell_pin_notices(gym.athlete)
+
+    @work(group="notices", exit_on_error=False)
+    async def _tell_pin_notices(self, athlete: Athlete) -> None:
+        """Tell the athlete, once, that their PIN was removed as forgotten meanwhile."""
+        from backtrack.clock import local_date
+
+        desk = self.front_desk
+        moments = await asyncio.to_thread(desk.run, lambda s: s.take_pin_notices(athlete))
+        if moments:
+            day = local_date(moments[-1]).strftime("%d %b %Y")
+            self.notify(
+                f"Your PIN was removed on {day} as forgotten, from the command line. Set a new "
+                "one: ctrl+l, then p on your name.",
+                title="Your PIN was removed",
+                severity="warning",
+                timeout=60,
+            )
 
     def _show_first_look(self, opening: Opening) -> None:
         """Draw today's drills from the first look; open the session once they are up."""
@@ -272,6 +325,7 @@ class BacktrackApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, TodayScreen) and not screen.attached:
                 screen.attach(self.gym)
+        self._tell_pin_notices(person)
 
     def _first_look_failed(self, exc: Exception) -> None:
         self.opening = None
@@ -327,7 +381,10 @@ class BacktrackApp(App[None]):
         return "", ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The session's keys do nothing while nobody's session is open (or opening)."""
+        """The session's keys do nothing while nobody's session is open (or opening); at
+        the clinic login only quit, help and the theme work."""
+        if self.login is not None and action not in {"quit", "help", "toggle_theme"}:
+            return False
         return not (action in SESSION_ACTIONS and self.gym is None and self.opening is None)
 
     # -- timers -------------------------------------------------------------------------
@@ -441,6 +498,7 @@ def create_app(
     catalog: Catalog | None = None,
     idle_seconds: float | None = None,
     export_dir: Path | None = None,
+    clinic_login: ClinicLogin | None = None,
 ) -> BacktrackApp:
     """Build the app on the database at `db_path`.
 
@@ -456,11 +514,34 @@ def create_app(
     opens the store in a worker; a failure there closes the app with `start_error` set.
     Otherwise the store is opened here, and StoreError or CatalogError raised if the
     database or the catalog cannot be used.
+
+    With `clinic_login` (a browser session of `backtrack serve`) there is no first look:
+    the store is opened here and, when a clinic password is set ("if-set") or whether or
+    not ("required"), the app opens on the clinic login and shows nothing else until it
+    is passed.
     """
     clock = clock or SystemClock()
     make = partial(
-        BacktrackApp, timer_clock=timer_clock, idle_seconds=idle_seconds, export_dir=export_dir
+        BacktrackApp,
+        timer_clock=timer_clock,
+        idle_seconds=idle_seconds,
+        export_dir=export_dir,
+        served=clinic_login is not None,
     )
+    if clinic_login is not None:
+        store, desk, person, shared = open_log(db_path, athlete, clock, catalog)
+        try:
+            has_password = store.has_clinic_password()
+        except Exception:
+            store.close()
+            raise
+        if has_password or clinic_login == "required":
+            store.close()
+            return make(None, desk, shared=shared, ask_for=person, login=has_password)
+        if person is None or person.has_pin:
+            store.close()
+            return make(None, desk, shared=True, ask_for=person)
+        return make(Gym(store, person, store.clock), desk, shared=shared)
     glance = glance_today(db_path, athlete, local_date(clock.now()), catalog)
     if glance is not None:
         opening = Opening(db_path, athlete, clock, catalog, glance)
@@ -503,10 +584,10 @@ def open_log(
     return store, Desk.beside(store), person, shared
 
 
-def run(db_path: Path, athlete: str | None) -> None:
-    """Run the app in this terminal until the lifter quits (see `create_app`); raises what
-    stopped the session behind a first look from opening."""
-    app = create_app(db_path, athlete)
+def run(db_path: Path, athlete: str | None, *, clinic_login: ClinicLogin | None = None) -> None:
+    """Run the app in this terminal (or, served, in a browser) until the lifter quits (see
+    `create_app`); raises what stopped the session behind a first look from opening."""
+    app = create_app(db_path, athlete, clinic_login=clinic_login)
     app.run()
     if app.start_error is not None:
         raise app.start_error

@@ -1,15 +1,18 @@
 """Keeping one client out of another's session on a shared screen.
 
 `IdleLock` says when the app has been left alone long enough to lock back to the athlete
-picker; `PinGuard` counts wrong PINs per athlete and makes each refusal wait longer. Both
-read injected time, so tests drive them with a fake clock and never sleep.
+picker; `Hold` waits out the delay a wrong PIN or clinic password earned. The wrong tries and
+their delays are counted in the database (store/access.py), so every process on the file
+shares them; `Hold` only keeps a screen's field shut meanwhile. Both read injected time, so
+tests drive them with a fake clock and never sleep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual.clock import Clock
@@ -64,50 +67,23 @@ class IdleLock:
         return self.seconds > 0 and self.idle_for >= self.seconds
 
 
-class PinGuard:
-    """Wrong PINs in a row, per athlete, and how long the next try must wait.
-
-    Each wrong PIN blocks that athlete's PIN for `delay(failures)` seconds of `clock` time
-    (1 s, 2 s, 4 s ... up to 30 s); `wait` returns once the block is over. The count and the
-    block live as long as the app, so leaving and reopening the PIN screen skips nothing.
-    Tests pass a `MockClock` and move it; nothing here sleeps longer than `POLL_SECONDS`.
-    """
+class Hold:
+    """Waits out a delay the database gave for a PIN or the clinic password, on the app's
+    (monotonic) clock. Tests pass a `MockClock` and move it; nothing here sleeps longer
+    than `POLL_SECONDS` at a time."""
 
     POLL_SECONDS = 0.05
 
-    def __init__(self, clock: Clock, delay: Callable[[int], float] | None = None) -> None:
-        """`delay` says how long to refuse after N wrong PINs (`pins.retry_delay` if None)."""
-        if delay is None:
-            from backtrack.pins import retry_delay  # (hashlib: off the start-up path)
-
-            delay = retry_delay
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.delay = delay
-        self._failures: dict[int, int] = {}
-        self._blocked_until: dict[int, float] = {}
 
-    def failures(self, athlete: Athlete) -> int:
-        """Wrong PINs in a row for this athlete."""
-        return self._failures.get(athlete.id, 0)
-
-    def remaining(self, athlete: Athlete) -> float:
-        """Seconds until this athlete's PIN may be tried again (0 when it may now)."""
-        return max(self._blocked_until.get(athlete.id, 0.0) - self.clock.time, 0.0)
-
-    def refuse(self, athlete: Athlete) -> float:
-        """Count a wrong PIN and block the next try for the delay it earns; return it."""
-        count = self._failures.get(athlete.id, 0) + 1
-        self._failures[athlete.id] = count
-        seconds = self.delay(count)
-        self._blocked_until[athlete.id] = self.clock.time + seconds
-        return seconds
-
-    async def wait(self, athlete: Athlete) -> None:
-        """Return once this athlete's PIN may be tried again."""
-        while (left := self.remaining(athlete)) > 0:
+    async def wait(self, seconds: float) -> None:
+        """Return once `seconds` of the clock's time have passed."""
+        end = self.clock.time + seconds
+        while (left := end - self.clock.time) > 0:
             await asyncio.sleep(min(left, self.POLL_SECONDS))
 
-    def accept(self, athlete: Athlete) -> None:
-        """The right PIN: the count starts again."""
-        self._failures.pop(athlete.id, None)
-        self._blocked_until.pop(athlete.id, None)
+
+def wait_words(seconds: float) -> str:
+    """'3 s': a wait rounded up to whole seconds (never '0 s' while one is running)."""
+    return f"{max(1, math.ceil(seconds))} s"

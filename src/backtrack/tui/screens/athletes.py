@@ -5,13 +5,15 @@ one. n adds an athlete; r renames, a archives, u switches kg/lb and p sets or re
 PIN of the highlighted one, each after their PIN if they have one. While the picker shows,
 the app's session keys (timer, stopwatch, history...) do nothing, so a locked screen shows
 nothing of the last session. All database work runs off the UI thread through a `Desk`.
+Wrong PINs and the wait they earn are counted in the database (store/access.py), so every
+window and process on the file faces the same growing delay.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,8 +28,11 @@ from backtrack.models import Athlete
 from backtrack.pins import MAX_DIGITS, MIN_DIGITS, InvalidPin, validate_pin
 from backtrack.store import MAX_NAME_LENGTH, InvalidValue, Store, StoreError
 from backtrack.tui.desk import Desk
-from backtrack.tui.lock import PinGuard
+from backtrack.tui.lock import Hold, wait_words
 from backtrack.units import Unit
+
+if TYPE_CHECKING:
+    from backtrack.store.access import Attempt, Via
 
 T = TypeVar("T")
 
@@ -66,8 +71,9 @@ async def _on_desk(desk: Desk, work_: Callable[[Store], T]) -> T:
 class PinScreen(ModalScreen[bool]):
     """Ask for `athlete`'s PIN; dismisses True once it is right, False on Esc.
 
-    The digits are masked. After a wrong PIN the field stays shut for the guard's delay (1 s,
-    then 2 s, 4 s ... per wrong PIN in a row), also when the screen is closed and reopened.
+    The digits are masked. After a wrong PIN the field stays shut for the delay the
+    database gives (1 s, then 2 s, 4 s ... per wrong PIN in a row, up to 30 s), also when
+    the screen is closed and reopened, in another window, or in another process.
     """
 
     DEFAULT_CSS = """
@@ -83,11 +89,12 @@ class PinScreen(ModalScreen[bool]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), QUIT]
 
-    def __init__(self, athlete: Athlete, desk: Desk, guard: PinGuard) -> None:
+    def __init__(self, athlete: Athlete, desk: Desk, hold: Hold, via: Via = "app") -> None:
         super().__init__()
         self.athlete = athlete
         self.desk = desk
-        self.guard = guard
+        self.hold = hold
+        self.via: Via = via
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-dialog"):
@@ -104,8 +111,7 @@ class PinScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        if self.guard.remaining(self.athlete) > 0:
-            self.hold_off()  # a wrong PIN a moment ago still blocks this athlete
+        self.hold_off()  # a wrong PIN a moment ago (here or elsewhere) still blocks
 
     def action_cancel(self) -> None:
         """Go back to the picker without opening the session."""
@@ -124,31 +130,47 @@ class PinScreen(ModalScreen[bool]):
         status = self.query_one("#pin-status", Static)
         field.disabled = True
         try:
-            right = await _on_desk(self.desk, lambda store: store.check_pin(self.athlete, pin))
+            attempt = await _on_desk(
+                self.desk, lambda store: store.try_pin(self.athlete, pin, via=self.via)
+            )
         except StoreError as exc:
             field.disabled = False
             status.update(f"Could not check the PIN: {exc}")
             return
-        if right:
-            self.guard.accept(self.athlete)
+        if attempt.ok:
             self.dismiss(True)
             return
         field.value = ""
-        self.guard.refuse(self.athlete)
-        await self._wait_out(field, status)
+        await self._wait_out(attempt, field, status, tried=True)
 
     @work(exclusive=True, group="pin")
     async def hold_off(self) -> None:
-        """Keep the field shut until the athlete's block is over."""
-        await self._wait_out(self.query_one(Input), self.query_one("#pin-status", Static))
+        """Keep the field shut until the athlete's block (if any) is over."""
+        try:
+            standing = await _on_desk(self.desk, lambda store: store.pin_wait(self.athlete))
+        except StoreError:
+            return  # checking the PIN will say what is wrong
+        if standing.wait > 0:
+            field = self.query_one(Input)
+            await self._wait_out(standing, field, self.query_one("#pin-status", Static))
 
-    async def _wait_out(self, field: Input, status: Static) -> None:
+    async def _wait_out(
+        self, attempt: Attempt, field: Input, status: Static, *, tried: bool = False
+    ) -> None:
+        """Keep the field shut for `attempt.wait`; `tried`: the attempt was this screen's."""
         field.disabled = True
         status.set_class(True, "-error")
-        seconds = self.guard.remaining(self.athlete)
-        tries = self.guard.failures(self.athlete)
-        status.update(f"Wrong PIN ({tries} in a row). Wait {seconds:.0f} s before the next try.")
-        await self.guard.wait(self.athlete)
+        wait = wait_words(attempt.wait)
+        if attempt.checked or not tried:
+            status.update(
+                f"Wrong PIN ({attempt.failures} in a row). Wait {wait} before the next try."
+            )
+        else:  # refused unchecked: a wrong PIN elsewhere (another window) blocks it
+            status.update(
+                f"Too soon after a wrong PIN ({attempt.failures} in a row); that one was not "
+                f"checked. Wait {wait}."
+            )
+        await self.hold.wait(attempt.wait)
         status.update("Wrong PIN. Try again, or Esc to go back.")
         field.disabled = False
         field.focus()
@@ -310,14 +332,16 @@ class AthletePickerScreen(Screen[Athlete]):
     def __init__(
         self,
         desk: Desk,
-        guard: PinGuard,
+        hold: Hold,
         *,
         locked: bool = False,
         ask_for: Athlete | None = None,
+        via: Via = "app",
     ) -> None:
         super().__init__()
         self.desk = desk
-        self.guard = guard
+        self.hold = hold
+        self.via: Via = via
         self.locked = locked
         self.ask_for = ask_for  # open this athlete (asking their PIN) as soon as listed
         self.athletes: list[Athlete] = []
@@ -393,7 +417,9 @@ class AthletePickerScreen(Screen[Athlete]):
     async def _allowed(self, athlete: Athlete) -> bool:
         if not athlete.has_pin:
             return True
-        allowed = await self.app.push_screen_wait(PinScreen(athlete, self.desk, self.guard))
+        allowed = await self.app.push_screen_wait(
+            PinScreen(athlete, self.desk, self.hold, self.via)
+        )
         return bool(allowed)
 
     # -- managing athletes ----------------------------------------------------------------
@@ -471,7 +497,13 @@ class AthletePickerScreen(Screen[Athlete]):
         if pin is None:
             return
         changed = await self._change(
-            "set the PIN", lambda store: store.set_pin(athlete, pin or None)
+            "set the PIN",
+            lambda store: store.change_pin(
+                athlete,
+                pin or None,
+                via=self.via,
+                allowed_by="pin" if athlete.has_pin else "none",
+            ),
         )
         if changed is not None:
             self.notify(
