@@ -34,7 +34,7 @@ from backtrack.models import Exercise
 from backtrack.units import KG_PER_LB
 
 # Bump when the generated data changes, so stale caches are not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the two-sided drills' sets have a side
 OUT = Path(__file__).resolve().parent / "out"
 TRAINING_WEEKDAYS = (0, 1, 3, 4)  # Monday, Tuesday, Thursday, Friday
 SETS_PER_DRILL = 3
@@ -175,11 +175,15 @@ def simulate(
         moment = (local_start - offset).replace(tzinfo=UTC)
         for course in courses:
             session_pains = []
-            for set_number in range(1, SETS_PER_DRILL + 1):
+            for number in range(1, SETS_PER_DRILL + 1):
                 moment += timedelta(seconds=rng.randint(100, 200))
                 pain = min(10, max(0, round(rng.gauss(4.5 if flaring else 1.2, 1.2))))
                 session_pains.append(pain)
-                yield _row(athlete, course, day, moment, set_number, pain, rng)
+                # A two-sided drill's sets alternate L, R, L (numbered per side); the volume
+                # of the data stays what the figures were measured on.
+                side = ("L", "R")[(number - 1) % 2] if course.exercise.two_sided else ""
+                set_number = (number + 1) // 2 if side else number
+                yield _row(athlete, course, day, moment, set_number, side, pain, rng)
             if max(session_pains) > 5:
                 course.regress()
             elif max(session_pains) <= 3:
@@ -194,6 +198,7 @@ def _row(
     day: date,
     moment: datetime,
     set_number: int,
+    side: str,
     pain: int,
     rng: random.Random,
 ) -> tuple[str, ...]:
@@ -214,6 +219,7 @@ def _row(
         exercise.id,
         neutralised(exercise.name),
         str(set_number),
+        side,
         str(reps),
         trimmed(load),
         athlete.unit,

@@ -30,7 +30,7 @@ from backtrack.store import iso_utc
 FUZZ_TIMES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HEADER_LINE = (
-    "date,performed_at,athlete,exercise_id,exercise,set,reps,load,unit,load_kg,"
+    "date,performed_at,athlete,exercise_id,exercise,set,side,reps,load,unit,load_kg,"
     "rom_level,rom_label,rpe,pain,note"
 )
 

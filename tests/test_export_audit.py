@@ -22,7 +22,7 @@ DECISIONS_HEADER = (
 )
 CHECKINS_HEADER = "date,checked_at,athlete,pain,red_flags,note"
 SETS_HEADER = (
-    "date,performed_at,athlete,exercise_id,exercise,set,reps,load,unit,load_kg,"
+    "date,performed_at,athlete,exercise_id,exercise,set,side,reps,load,unit,load_kg,"
     "rom_level,rom_label,rpe,pain,note"
 )
 DRILL = "jefferson-curl"
@@ -61,8 +61,9 @@ def query(db_path: Path, sql: str) -> list[tuple]:
 
 
 def log_session(run, day: str, drill: str = DRILL, pains=(1, 1, 1)) -> None:
+    side = ["--side", "L"] if drill in ("half-kneeling-side-bend", "half-kneeling-windmill") else []
     for number, pain in enumerate(pains):
-        ok(run, "log", drill, "--reps", "8", "--rpe", "7", "--pain", str(pain),
+        ok(run, "log", drill, "--reps", "8", "--rpe", "7", "--pain", str(pain), *side,
            "--at", f"{day}T08:0{number}:00Z")  # fmt: skip
 
 
@@ -319,7 +320,7 @@ def test_since_after_until_is_refused(run, option: str) -> None:
     assert result.exit_code == 2 and "--since" in result.stderr
 
 
-def test_the_sets_export_header_is_unchanged(run, clock: FixedClock) -> None:
+def test_the_sets_export_keeps_its_own_header(run, clock: FixedClock) -> None:
     decisions_history(run, clock)
     printed = ok(run, "export")
     assert printed.splitlines()[0] == SETS_HEADER

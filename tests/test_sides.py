@@ -156,3 +156,76 @@ def test_a_session_logged_before_sides_is_judged_as_one_side(catalog: Catalog) -
     result = judge(catalog, old)
     assert result.action == "progress_rom", result.reason
     assert result.reason.startswith("All 3 sets reached 8 reps")
+
+
+# -- export and import ---------------------------------------------------------------------
+
+LEGACY = (
+    "date,performed_at,athlete,exercise_id,exercise,set,reps,load,unit,load_kg,rom_level,"
+    "rom_label,rpe,pain,note\r\n"
+)
+
+
+def test_the_side_column_round_trips_byte_for_byte(run, tmp_path: Path) -> None:
+    for side in ("L", "R", "L", "R"):
+        assert run("log", BEND, "--reps", "8", "--side", side, "--pain", "2").exit_code == 0
+    assert run("log", "jefferson-curl", "--reps", "8").exit_code == 0
+    first = run("export").stdout
+    lines = first.splitlines()
+    assert lines[0].startswith("date,performed_at,athlete,exercise_id,exercise,set,side,reps,")
+    sides = sorted(line.split(",")[6] for line in lines[1:])
+    assert sides == ["", "L", "L", "R", "R"]  # the curl's side is empty
+    (tmp_path / "out.csv").write_text(first, encoding="utf-8", newline="")
+    fresh = tmp_path / "fresh.db"
+    imported = run("import", str(tmp_path / "out.csv"), "--db", str(fresh))
+    assert imported.exit_code == 0, imported.output
+    assert "without a side" not in imported.stdout
+    assert run("export", "--db", str(fresh)).stdout == first
+
+
+def test_a_file_from_before_sides_imports_without_sides_and_says_how_many(
+    run, db_path: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.csv"
+    old.write_text(
+        LEGACY
+        + "2026-11-20,2026-11-20T08:00:00Z,me,half-kneeling-side-bend,Half-kneeling side bend,"
+        "1,8,4,kg,4,1,x,7,2,\r\n"
+        + "2026-11-20,2026-11-20T08:02:00Z,me,half-kneeling-side-bend,Half-kneeling side bend,"
+        "2,8,4,kg,4,1,x,7,2,\r\n"
+        + "2026-11-20,2026-11-20T09:00:00Z,me,jefferson-curl,Jefferson curl,1,8,0,kg,0,1,x,7,1,"
+        "\r\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(old))
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 new sets" in result.stdout
+    assert "2 sets of two-sided drills came in without a side" in result.stdout
+    assert rows(db_path, "SELECT exercise_id, side FROM sets ORDER BY id") == [
+        (BEND, None),
+        (BEND, None),
+        ("jefferson-curl", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("drill", "side", "why"),
+    [
+        ("jefferson-curl", "L", "column side: Jefferson curl is done on one side"),
+        (BEND, "X", "column side: 'X' is not L, R or empty"),
+    ],
+)
+def test_a_bad_side_is_refused_whole(
+    run, db_path: Path, tmp_path: Path, drill: str, side: str, why: str
+) -> None:
+    assert run("log", "jefferson-curl", "--reps", "8").exit_code == 0
+    good = run("export").stdout.splitlines()
+    cells = good[1].split(",")
+    cells[3], cells[6] = drill, side
+    cells[1] = "2026-11-21T08:00:00Z"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\r\n".join([good[0], good[1], ",".join(cells)]) + "\r\n", encoding="utf-8")
+    result = run("import", str(bad))
+    assert result.exit_code == 2
+    assert why in result.stderr and "line 3" in result.stderr
+    assert rows(db_path, "SELECT COUNT(*) FROM sets") == [(1,)]

@@ -39,6 +39,7 @@ HEADER = (
     "exercise_id",
     "exercise",
     "set",
+    "side",
     "reps",
     "load",
     "unit",
@@ -50,12 +51,26 @@ HEADER = (
     "note",
 )
 
+# The header before sides existed (no `side` column): still imported, its sets with no side.
+LEGACY_HEADER = tuple(column for column in HEADER if column != "side")
+SIDE_COLUMN = HEADER.index("side")
+SIDES: dict[str, str | None] = {"": None, "L": "L", "R": "R"}
+
 # Loads may be rounded to 3 decimals on the way out; allow that much disagreement.
 LOAD_TOLERANCE_KG = 0.01
 
 
 class CsvError(Exception):
     """A bad row or file; the message names the line and column."""
+
+
+class ImportTally:
+    """What an import noticed besides the sets it added: `without_side` counts the sets of
+    two-sided drills that came in with no side (from a file made before sides existed, or
+    exported from sets logged before them)."""
+
+    def __init__(self) -> None:
+        self.without_side = 0
 
 
 def write_csv(
@@ -124,6 +139,7 @@ def read_sets(
     *,
     name: str = "CSV",
     athlete: Callable[[str], Any] = str,
+    tally: ImportTally | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Yield each row of an export CSV as a validated tuple; raise CsvError at the first bad cell.
 
@@ -147,8 +163,17 @@ def read_sets(
         raise CsvError(f"{name}: the file is empty (expected the header row)")
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
-    if tuple(header) != HEADER:
-        raise CsvError(f"{name}: line 1: the header is not {','.join(HEADER)}")
+    rows: Iterator[list[str]] = reader
+    width = COLUMNS - 1 if tuple(header) == LEGACY_HEADER else COLUMNS  # as the file has it
+    if tuple(header) == LEGACY_HEADER:  # before sides: every set comes in without one
+        rows = (_without_side(cells) for cells in reader)
+    elif tuple(header) != HEADER:
+        raise CsvError(
+            f"{name}: line 1: the header is not {','.join(HEADER)} "
+            f"(nor the one before sides, without 'side')"
+        )
+    tally = tally or ImportTally()
+    two_sided = {e.id for e in catalog if e.two_sided}
     athletes: dict[str, Any] = {}  # athlete cell -> athlete(validated name)
     levels: dict[str, dict[str, int]] = {}  # exercise_id -> rom_level cell -> level
     days: dict[str, str] = {}  # date cell -> YYYY-MM-DD
@@ -162,10 +187,10 @@ def read_sets(
     utc_hours = utc_times.hours
     missing = _MISSING
     try:
-        for cells in reader:
+        for cells in rows:
             if len(cells) == COLUMNS:
-                (day, at, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
-                 note) = cells  # fmt: skip
+                (day, at, who, drill, _, set_no, side, reps, load, unit, load_kg, rom, _, rpe,
+                 pain, note) = cells  # fmt: skip
                 # The common case inline: a time whose hour and offset were seen before.
                 shift = utc_hours.get(at[:13] + at[19:])
                 stamp: str | None
@@ -181,8 +206,10 @@ def read_sets(
                 rep_count = rep_counts.get(reps)
                 effort = rpes.get(rpe, missing)
                 hurt = pains.get(pain, missing)
+                sided = drill in two_sided
                 if (
-                    person is not missing
+                    (side == "" or (sided and (side == "L" or side == "R")))
+                    and person is not missing
                     and level is not None
                     and session_date is not None
                     and kilos is not None
@@ -192,12 +219,15 @@ def read_sets(
                     and hurt is not missing
                     and stamp is not None
                 ):
+                    if sided and not side:
+                        tally.without_side += 1
                     yield (
                         person,
                         drill,
                         stamp,
                         session_date,
                         set_number,
+                        side or None,
                         rep_count,
                         kilos[0],
                         unit,
@@ -212,22 +242,22 @@ def read_sets(
                 continue
             line = reader.line_num
             if len(cells) != COLUMNS:
-                raise CsvError(
-                    f"{name}: line {line}: expected {COLUMNS} columns, found {len(cells)}"
-                )
+                raise CsvError(f"{name}: line {line}: expected {width} columns, found {len(cells)}")
             row = _parse_row(dict(zip(HEADER, cells, strict=True)), catalog, name, line)
+            if row[5] is None and row[1] in two_sided:
+                tally.without_side += 1
             if all(len(cache) < _CACHE_LIMIT for cache in caches) and len(athletes) < 10_000:
-                (day, _, who, drill, _, set_no, reps, load, unit, load_kg, rom, _, rpe, pain,
+                (day, _, who, drill, _, set_no, _, reps, load, unit, load_kg, rom, _, rpe, pain,
                  _) = cells  # fmt: skip
                 if who not in athletes:
                     athletes[who] = athlete(row[0])
-                levels.setdefault(drill, {})[rom] = row[9]
+                levels.setdefault(drill, {})[rom] = row[10]
                 days[day] = row[3]
-                loads[(load, unit, load_kg)] = (row[6], row[8])
+                loads[(load, unit, load_kg)] = (row[7], row[9])
                 set_numbers[set_no] = row[4]
-                rep_counts[reps] = row[5]
-                rpes[rpe] = row[10]
-                pains[pain] = row[11]
+                rep_counts[reps] = row[6]
+                rpes[rpe] = row[11]
+                pains[pain] = row[12]
                 yield (athletes[who], *row[1:])
             else:
                 yield (athlete(row[0]), *row[1:])
@@ -385,6 +415,13 @@ def _utc_hour(day: date, text: str, minutes: int) -> str:
     return f"{text}T{minute // 60:02d}"
 
 
+def _without_side(cells: list[str]) -> list[str]:
+    """A row of the header before sides, with an empty `side` cell where it now stands."""
+    if len(cells) == COLUMNS - 1:
+        cells.insert(SIDE_COLUMN, "")
+    return cells
+
+
 def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> tuple[Any, ...]:
     """Check one row's cells; return (athlete name, *IMPORT_COLUMNS) or raise CsvError."""
 
@@ -450,12 +487,18 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     if rpe is not None and (not 1 <= rpe <= 10 or rpe * 2 != int(rpe * 2)):
         raise fail("rpe", f"{rpe:g} is not 1-10 in steps of 0.5")
     note = _restore(cells["note"]) or None
+    if cells["side"] not in SIDES:
+        raise fail("side", f"{cells['side']!r} is not L, R or empty")
+    side = SIDES[cells["side"]]
+    if side is not None and not exercise.two_sided:
+        raise fail("side", f"{exercise.name} is done on one side: its sets have no side")
     return (
         athlete,
         exercise_id,
         performed_at,
         day.isoformat(),
         integer("set", 1, 10_000),
+        side,
         integer("reps", 0, 100),
         load,
         unit,
@@ -467,28 +510,34 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     )
 
 
-def import_file(store: Store, path: Path | None, text: str | None = None) -> int:
-    """Import an export CSV from `path` (or from `text`) in one transaction.
+def import_file(
+    store: Store, path: Path | None, text: str | None = None, tally: ImportTally | None = None
+) -> int:
+    """Import an export CSV (this header or the one before sides) from `path` (or from
+    `text`) in one transaction.
 
-    Returns how many sets were new. Raises CsvError naming line and column for a bad
-    row, in which case nothing from the file is imported.
+    Returns how many sets were new; `tally` learns what else the import noticed. Raises
+    CsvError naming line and column for a bad row, in which case nothing from the file is
+    imported.
     """
     name = str(path) if path is not None else "<stdin>"
     if text is not None:
-        return _import(store, io.StringIO(text, newline=""), name)
+        return _import(store, io.StringIO(text, newline=""), name, tally)
     assert path is not None
     try:
         with open(path, encoding="utf-8", newline="", buffering=1 << 20) as source:
-            return _import(store, source, name)
+            return _import(store, source, name, tally)
     except UnicodeDecodeError as exc:
         raise CsvError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise CsvError(f"cannot read {name}: {exc.strerror or exc}") from exc
 
 
-def _import(store: Store, source: IO[str], name: str) -> int:
+def _import(store: Store, source: IO[str], name: str, tally: ImportTally | None) -> int:
     with store.bulk_import() as batch:
-        batch.add(read_sets(source, store.catalog, name=name, athlete=batch.athlete_id))
+        batch.add(
+            read_sets(source, store.catalog, name=name, athlete=batch.athlete_id, tally=tally)
+        )
     return batch.added
 
 

@@ -93,7 +93,7 @@ def _utf8_stdout() -> Iterator[TextIO]:
 @common_options
 def import_(file: Path, db: Path | None, athlete: str) -> None:
     """Import sets from a CSV made by `backtrack export` (all or nothing)."""
-    from backtrack.export import CsvError, import_file
+    from backtrack.export import CsvError, ImportTally, import_file
 
     catalog = _catalog()
     if str(file) == "-":
@@ -103,9 +103,15 @@ def import_(file: Path, db: Path | None, athlete: str) -> None:
         if not file.exists():
             raise click.BadParameter(f"{file} does not exist", param_hint="'FILE'")
         text, path = None, file
+    tally = ImportTally()
     with _opened(db, catalog) as store:
         try:
-            added = import_file(store, path, text)
+            added = import_file(store, path, text, tally)
         except CsvError as exc:
             raise CliError(str(exc)) from exc
     click.echo(f"Imported {added} new sets from {file}")
+    if tally.without_side:
+        click.echo(
+            f"{tally.without_side} sets of two-sided drills came in without a side (made "
+            "before sides existed): they are judged as one side, and History shows '-'"
+        )

@@ -26,6 +26,7 @@ IMPORT_COLUMNS = (
     "performed_at",
     "session_date",
     "set_number",
+    "side",
     "reps",
     "load",
     "unit",
@@ -107,7 +108,7 @@ def _export_filter(
     return ("WHERE " + " AND ".join(where)) if where else "", params
 
 
-EXPORT_ORDER = "ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number"
+EXPORT_ORDER = "ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number, s.side"
 
 
 class CsvMixin(AthletesMixin):
@@ -129,7 +130,7 @@ class CsvMixin(AthletesMixin):
         clause, params = _export_filter(athlete, since, until)
         sql = f"""
             SELECT s.session_date, s.performed_at, {_neutralised("a.name")}, s.exercise_id,
-                   c.name, s.set_number, s.reps, {_trimmed("s.load")}, s.unit,
+                   c.name, s.set_number, s.side, s.reps, {_trimmed("s.load")}, s.unit,
                    {_trimmed("s.load_kg")}, s.rom_level, c.label,
                    CASE WHEN s.rpe IS NULL THEN NULL ELSE {_trimmed("s.rpe")} END,
                    s.pain, {_neutralised("s.note")}
@@ -181,7 +182,7 @@ class CsvMixin(AthletesMixin):
         sql = f"""
             SELECT printf('%s,%s,%s,', s.session_date, s.performed_at, a.cell)
                    || COALESCE(c.head, {_csv_quoted("s.exercise_id")} || ',')
-                   || printf(',%s,%s,%s,%s,%s,', s.set_number, s.reps,
+                   || printf(',%s,%s,%s,%s,%s,%s,', s.set_number, s.side, s.reps,
                              {_fast_trimmed("s.load")}, s.unit, {_fast_trimmed("s.load_kg")})
                    || COALESCE(c.tail, s.rom_level || ',')
                    || printf(',%s,%s,',
@@ -237,7 +238,7 @@ class CsvMixin(AthletesMixin):
         """
         with self.bulk_import() as batch:
             batch.add(
-                (batch.athlete_id(row["athlete"]), *(row[c] for c in IMPORT_COLUMNS))
+                (batch.athlete_id(row["athlete"]), *(row.get(c) for c in IMPORT_COLUMNS))
                 for row in rows
             )
         return batch.added
@@ -263,8 +264,8 @@ class SetImport:
 
     INSERT = (
         "INSERT OR IGNORE INTO sets (athlete_id, exercise_id, performed_at, session_date, "
-        "set_number, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     BATCH_ROWS = 50_000
 
