@@ -127,7 +127,7 @@ def test_pounds_read_back_as_entered(run, db_path: Path) -> None:
     assert (load, unit) == (135.0, "lb")
     assert load_kg == pytest.approx(61.23496995)
     exported = run("export").stdout.splitlines()[1].split(",")
-    assert exported[7:10] == ["135", "lb", "61.235"]
+    assert exported[8:11] == ["135", "lb", "61.235"]  # load, unit, load_kg after set, side
 
 
 def test_rir_is_stored_as_rpe(run, db_path: Path) -> None:

@@ -159,7 +159,9 @@ def test_real_log_commands_killed_at_random_moments(tmp_path: Path) -> None:
                 if side.is_file():
                     side.unlink()
         proc = subprocess.Popen(
-            backtrack("log", "half-kneeling-windmill", "--reps", "6", "--note", f"run {i}"),
+            backtrack(
+                "log", "half-kneeling-windmill", "--reps", "6", "--side", "L", "--note", f"run {i}"
+            ),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env_for(db),
@@ -177,7 +179,7 @@ def test_real_log_commands_killed_at_random_moments(tmp_path: Path) -> None:
             assert not out.startswith("Logged")
         # The next start always works: never "damaged", never an empty file.
         after = subprocess.run(
-            backtrack("log", "half-kneeling-windmill", "--reps", "6"),
+            backtrack("log", "half-kneeling-windmill", "--reps", "6", "--side", "R"),
             capture_output=True,
             env=env_for(db),
             text=True,
@@ -203,6 +205,7 @@ def write_import_csv(path: Path, rows: int) -> None:
                     "jefferson-curl",
                     "Jefferson curl",
                     1 + i // 280,
+                    "",  # side: a one-sided drill
                     8,
                     10,
                     "kg",

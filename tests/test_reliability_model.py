@@ -44,6 +44,7 @@ class ModelSet:
     performed_at: str
     session_date: str
     set_number: int
+    side: str | None
     reps: int
     load: float
     unit: str
@@ -97,24 +98,35 @@ class StoreMachine(RuleBasedStateMachine):
         rpe=st.one_of(st.none(), st.sampled_from([6.0, 7.5, 10.0])),
         pain=st.one_of(st.none(), st.integers(0, 10)),
         note=NOTES,
+        side=st.sampled_from(["L", "R"]),
     )
-    def log(self, drill, reps, load, rom, rpe, pain, note) -> None:
+    def log(self, drill, reps, load, rom, rpe, pain, note, side="L") -> None:
         plan = self.plans[drill]
+        side = side if CATALOG.get(drill).two_sided else None
         entry = self.store.log_set(
-            self.me, drill, reps=reps, load=load, rom_level=rom, rpe=rpe, pain=pain, note=note
+            self.me,
+            drill,
+            reps=reps,
+            load=load,
+            rom_level=rom,
+            rpe=rpe,
+            pain=pain,
+            note=note,
+            side=side,
         )
         now = self.clock.now()
         day = now.astimezone().date().isoformat()
         same = [
             s.set_number
             for s in self.sets.values()
-            if (s.exercise_id, s.session_date) == (drill, day)
+            if (s.exercise_id, s.session_date, s.side) == (drill, day, side)
         ]
         expected = ModelSet(
             exercise_id=drill,
             performed_at=iso_utc(now),
             session_date=day,
             set_number=max(same, default=0) + 1,
+            side=side,
             reps=reps,
             load=plan.load_kg if load is None else load,
             unit="kg",
@@ -185,8 +197,10 @@ class StoreMachine(RuleBasedStateMachine):
         self.check_in(pain_now)
         self.decide(drill, accept, ask_first=True)
         rpe, pain = EFFORTS[effort]
-        for _ in range(self.plans[drill].sets):
-            self.log(drill, self.plans[drill].reps_max, None, None, rpe, pain, None)
+        sides = ("L", "R") if CATALOG.get(drill).two_sided else ("L",)
+        for side in sides:  # a two-sided drill: the plan's sets on each side
+            for _ in range(self.plans[drill].sets):
+                self.log(drill, self.plans[drill].reps_max, None, None, rpe, pain, None, side)
 
     @rule(drill=st.sampled_from(DRILLS), accept=st.booleans(), ask_first=st.booleans())
     def decide(self, drill, accept, ask_first) -> None:
@@ -316,6 +330,7 @@ class StoreMachine(RuleBasedStateMachine):
                 performed_at=s.performed_at,
                 session_date=s.session_date,
                 set_number=s.set_number,
+                side=s.side,
                 reps=s.reps,
                 load=s.load,
                 unit=s.unit,
@@ -367,7 +382,7 @@ def within_start_and_cap(drill: str, plan: Plan) -> bool:
 
 
 def order(s: ModelSet) -> tuple:
-    return (s.performed_at, s.exercise_id, s.set_number)
+    return (s.performed_at, s.exercise_id, s.set_number, s.side or "")
 
 
 def read_only(db: Path) -> sqlite3.Connection:
@@ -379,8 +394,8 @@ def sets_on_disk(db: Path) -> dict[int, ModelSet]:
     conn = read_only(db)
     try:
         rows = conn.execute(
-            "SELECT id, exercise_id, performed_at, session_date, set_number, reps, load, unit, "
-            "rom_level, rpe, pain, note FROM sets"
+            "SELECT id, exercise_id, performed_at, session_date, set_number, side, reps, load, "
+            "unit, rom_level, rpe, pain, note FROM sets"
         ).fetchall()
     finally:
         conn.close()

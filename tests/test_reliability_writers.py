@@ -62,15 +62,17 @@ def test_two_writer_processes_with_500_sets_each_lose_nothing(db_path: Path) -> 
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = conn.execute("SELECT id, exercise_id, session_date, set_number FROM sets").fetchall()
+        rows = conn.execute(
+            "SELECT id, exercise_id, session_date, side, set_number FROM sets"
+        ).fetchall()
     finally:
         conn.close()
     assert len(rows) == 1000
     assert {r[0] for r in rows} == set(reported)
-    # Set numbers within a session are unique and gap-free despite the race.
-    by_session: dict[tuple[str, str], list[int]] = {}
-    for _, drill, day, number in rows:
-        by_session.setdefault((drill, day), []).append(number)
+    # Set numbers within a session (on each side) are unique and gap-free despite the race.
+    by_session: dict[tuple[str, str, str | None], list[int]] = {}
+    for _, drill, day, side, number in rows:
+        by_session.setdefault((drill, day, side), []).append(number)
     for numbers in by_session.values():
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
 
