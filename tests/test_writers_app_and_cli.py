@@ -88,7 +88,7 @@ async def test_app_cli_and_a_writer_at_once_lose_no_set(make_app, db_path: Path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = conn.execute(
-            "SELECT id, athlete_id, exercise_id, session_date, set_number, note FROM sets"
+            "SELECT id, athlete_id, exercise_id, session_date, set_number, note, side FROM sets"
         ).fetchall()
     finally:
         conn.close()
@@ -101,8 +101,8 @@ async def test_app_cli_and_a_writer_at_once_lose_no_set(make_app, db_path: Path)
     for others in (app_ids, cli_ids):  # each really wrote while the writer did
         assert min(others) < max(written) and min(written) < max(others)
     assert len(rows) >= APP_SETS + CLI_SETS + len(written)
-    by_session: dict[tuple[int, str, str], list[int]] = {}
-    for _, athlete, drill, day, number, _ in rows:
-        by_session.setdefault((athlete, drill, day), []).append(number)
+    by_session: dict[tuple[int, str, str, str | None], list[int]] = {}
+    for _, athlete, drill, day, number, _, side in rows:  # numbered per side
+        by_session.setdefault((athlete, drill, day, side), []).append(number)
     for numbers in by_session.values():
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
