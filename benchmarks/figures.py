@@ -319,7 +319,7 @@ def logging(bench: Bench) -> Figure:
 
 
 def anchor_export_sql() -> str:
-    """The export's 15 columns and row order, for the sqlite3 shell: drill names and ROM
+    """The export's 16 columns and row order, for the sqlite3 shell: drill names and ROM
     labels come from the catalog, so the shell gets them as a temporary table, as
     backtrack does."""
     from benchmarks.generate import shipped_drills
@@ -337,11 +337,11 @@ def anchor_export_sql() -> str:
         "PRIMARY KEY (exercise_id, level)); "
         f"INSERT INTO temp.labels VALUES {labels}; "
         "SELECT s.session_date AS date, s.performed_at, a.name AS athlete, s.exercise_id, "
-        'l.name AS exercise, s.set_number AS "set", s.reps, s.load, s.unit, s.load_kg, '
-        "s.rom_level, l.label AS rom_label, s.rpe, s.pain, s.note "
+        'l.name AS exercise, s.set_number AS "set", s.side, s.reps, s.load, s.unit, '
+        "s.load_kg, s.rom_level, l.label AS rom_label, s.rpe, s.pain, s.note "
         "FROM sets s JOIN athletes a ON a.id = s.athlete_id "
         "LEFT JOIN temp.labels l ON l.exercise_id = s.exercise_id AND l.level = s.rom_level "
-        "ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number;"
+        "ORDER BY s.performed_at, a.name, s.exercise_id, s.set_number, s.side;"
     )
 
 
@@ -405,7 +405,7 @@ def export(bench: Bench) -> list[Figure]:
             ours,
             anchor,
             "s",
-            "sqlite3 -csv -header, same 15 columns and order, same file",
+            "sqlite3 -csv -header, same 16 columns and order, same file",
             "<= 2.5x",
             ours / anchor <= 2.5 and rows == anchor_rows > 0,
         ),
