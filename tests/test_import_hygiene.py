@@ -26,6 +26,7 @@ STORE = [
     "backtrack.store.report_reads",
     "backtrack.store.safety",
     "backtrack.store.sets",
+    "backtrack.store.sqlite_lib",
     "backtrack.store.values",
 ]
 DOMAIN = [
@@ -296,3 +297,11 @@ def test_store_package_is_light_and_its_reexports_resolve() -> None:
     for name in store.__all__:
         assert getattr(store, name) is not None, name
     assert store.Store.__module__ == "backtrack.store.log"
+
+
+def test_opening_the_log_does_not_load_numpy() -> None:
+    """sqlite-utils would import numpy (brought by matplotlib for the report) on every
+    command that opens the log; store/sqlite_lib.py keeps it out."""
+    modules = imported_after("import backtrack.store.connection, backtrack.store.log")
+    assert "sqlite_utils" in modules
+    assert not {"numpy", "pandas"} & modules

@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from sqlite_utils import Database
-
 from backtrack.catalog import Catalog
 from backtrack.clock import Clock, SystemClock
 from backtrack.durable import fsync_path
@@ -39,6 +37,7 @@ from backtrack.store.migrations import (
     migrations,
     unknown_names,
 )
+from backtrack.store.sqlite_lib import Database
 
 BUSY_TIMEOUT_SECONDS = 5.0
 BUSY_TIMEOUT_ENV = "BACKTRACK_BUSY_TIMEOUT"

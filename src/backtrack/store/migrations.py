@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database, Migrations
+from backtrack.store.sqlite_lib import Database, Migrations
 
 MIGRATION_SET = "backtrack"
 
