@@ -223,6 +223,23 @@ def test_light_commands_never_import_textual(command, logged_db, tmp_path) -> No
     assert "backtrack.cli" in modules
     assert not textual_modules(modules), sorted(textual_modules(modules))[:5]
     assert not matplotlib_modules(modules), sorted(matplotlib_modules(modules))[:5]
+    assert not serve_modules(modules), sorted(serve_modules(modules))[:5]
+
+
+def serve_modules(modules: set[str]) -> set[str]:
+    """textual-serve and aiohttp (the optional `serve` extra): only `backtrack serve`."""
+    heavy = ("textual_serve", "aiohttp", "backtrack.cli.web")
+    return {m for m in modules if any(m == h or m.startswith(h + ".") for h in heavy)}
+
+
+def test_textual_serve_loads_only_when_serve_runs() -> None:
+    """The command line, the app's start-up and the login screen never load textual-serve
+    or aiohttp; `backtrack serve --help` does not either (only serving does)."""
+    modules = imported_after(
+        "import backtrack.cli, backtrack.cli.serve, backtrack.tui.app, backtrack.tui.screens.login"
+    )
+    assert not serve_modules(modules), sorted(serve_modules(modules))[:5]
+    assert not serve_modules(modules_after_command(["serve", "--help"]))
 
 
 def matplotlib_modules(modules: set[str]) -> set[str]:

@@ -6,9 +6,11 @@ names the bad value, and writes nothing. The TUI is imported only when it runs.
 
 The commands live by concern and are registered here: `training` (log, checkin, plan, next,
 accept, decline), `transfer` (export, import), `report` (the clinician's report), `roster`
-(the athletes group), `clinic` (rules, clear-flag) and `maintenance` (exercises, backup,
-restore, demo); `base` holds the error contract and the shared options, `params` the
-parameter types. None of them imports this package back.
+(the athletes group), `clinic` (rules, clear-flag), `maintenance` (exercises, backup,
+restore, demo), `access` (clinic-password, access-log) and `serve` (the app for browsers;
+its server in `web`, loaded only when it runs); `base` holds the error contract and the
+shared options, `params` the parameter types, `asking` the reading of PINs and passwords.
+None of them imports this package back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from backtrack.cli.clinic import clear_flag, rules
 from backtrack.cli.maintenance import backup_, demo, exercises, restore
 from backtrack.cli.report import report
 from backtrack.cli.roster import athletes
+from backtrack.cli.serve import serve
 from backtrack.cli.training import accept, checkin, decline, log, next_, plan
 from backtrack.cli.transfer import export, import_
 
@@ -83,6 +86,7 @@ cli.add_command(restore)
 cli.add_command(demo)
 cli.add_command(clinic_password)
 cli.add_command(access_log)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
@@ -97,6 +98,62 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
     if "unable to open" in text:
         return StoreError(f"cannot open database {path}: {text} (check the folder's permissions)")
     return StoreError(f"database error in {path}: {text}")
+
+
+# -- files this process holds open ------------------------------------------------------------
+
+# The database files this process has connections to, by (device, inode), with how many.
+# Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+# included: after a plain open() and close() of the file here, another process closing its
+# connection would find no one else on the file, take this process's WAL for unused and
+# delete it, and what is written here afterwards would be lost to everyone else. So a file
+# this process already holds is never read raw again (`open_database` skips its header
+# check; SQLite has it open and checks it).
+_HELD: dict[tuple[int, int], int] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _held(path: Path) -> bool:
+    """Whether this process has a connection open to the file at `path`."""
+    key = _file_key(path)
+    with _HELD_LOCK:
+        return key is not None and _HELD.get(key, 0) > 0
+
+
+class _HeldConnection(sqlite3.Connection):
+    """A connection counted among the holders of its file (see _HELD) until it is closed."""
+
+    _held_key: tuple[int, int] | None = None
+
+    def hold(self, path: Path) -> None:
+        """Count this connection as a holder of the file at `path`."""
+        key = _file_key(path)
+        if key is None or self._held_key is not None:
+            return
+        with _HELD_LOCK:
+            _HELD[key] = _HELD.get(key, 0) + 1
+        self._held_key = key
+
+    def close(self) -> None:
+        key, self._held_key = self._held_key, None
+        try:
+            super().close()
+        finally:
+            if key is not None:
+                with _HELD_LOCK:
+                    left = _HELD.get(key, 1) - 1
+                    if left > 0:
+                        _HELD[key] = left
+                    else:
+                        _HELD.pop(key, None)
 
 
 # -- the file, before SQLite opens it for writing ------------------------------------------
@@ -306,13 +363,16 @@ def open_database(
         created = _create_database(path) if not path.exists() else False
         _check_folder(path)
         _remove_dead_temp_files(path)
-        _check_file_is_database(path)
+        if not _held(path):  # (reading a file held here would drop its locks: see _HELD)
+            _check_file_is_database(path)
         daily = maintenance and not created and daily_backup_due(path, now)
         small = path.stat().st_size <= QUICK_CHECK_EVERY_OPEN_BYTES
         _check_health(path, timeout, full_check=full_check or daily or small)
         old_umask = os.umask(0o077)
         try:
-            conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+            conn = sqlite3.connect(
+                str(path), timeout=timeout, check_same_thread=False, factory=_HeldConnection
+            )
         finally:
             os.umask(old_umask)
     except OSError as exc:
@@ -332,6 +392,7 @@ def open_database(
             make_backup(conn, path, now, tag=f"before-{pending[0]}" if pending else None)
         if pending:
             migrations.apply(db)
+        conn.hold(path)
     except StoreError:
         conn.close()
         raise

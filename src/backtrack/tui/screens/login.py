@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from backtrack.pins import MAX_PASSWORD_LENGTH
@@ -33,7 +33,7 @@ NO_PASSWORD = (
 )
 
 
-class ClinicLoginScreen(Screen[bool]):
+class ClinicLoginScreen(ModalScreen[bool]):
     """Ask for the clinic password; dismisses True once it is right."""
 
     DEFAULT_CSS = """
@@ -48,6 +48,7 @@ class ClinicLoginScreen(Screen[bool]):
     #login-status { height: 2; margin-top: 1; color: $text-muted; }
     #login-status.-error { color: $error; text-style: bold; }
     """
+    # Modal: the app's keys (q, ?, t ...) do nothing here; q types into the password box.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
