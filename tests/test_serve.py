@@ -333,3 +333,21 @@ async def test_in_a_browser_log_in_log_sets_from_two_tabs_and_stop(
     for tab in (first, second):
         await tab.wait_for(lambda _, tab=tab: tab.closed_by_server, "the session's end")
         assert await tab.evaluate("document.body.classList.contains('-closed')")
+
+
+def test_the_serve_benchmark_runs_and_prints_its_figures() -> None:
+    """benchmarks/serve.py (memory per open session, page load to Today) at one session."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.serve", "--sessions", "1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"memory per open session: [\d.]+ MiB PSS", done.stdout), done.stdout
+    assert re.search(r"page load to Today: median \d+ ms", done.stdout), done.stdout
+    assert re.search(r"page load to the login \d+ ms, Enter to Today \d+ ms", done.stdout)
