@@ -445,6 +445,28 @@ def test_history_timeline_snapshot(snap_compare, demo_app: BacktrackApp, local_z
     assert finished
 
 
+def test_history_two_sided_snapshot(snap_compare, demo_app: BacktrackApp, local_zone) -> None:
+    """The side bend's sessions, each side apart (reps set by set and the highest pain), the
+    pain chart a row per side, and the demo's asymmetric week highlighted: the rules' note
+    first on the detail line."""
+    local_zone("UTC")
+    finished: list[bool] = []
+
+    async def run_before(pilot) -> None:
+        await start(pilot)
+        await pilot.press("h", "2")
+        await steady(pilot)
+        table = pilot.app.screen.query_one("#sessions", DataTable)
+        days = [str(table.get_row_at(r)[0]) for r in range(table.row_count)]
+        for _ in range(days.index("2026-10-02")):
+            await pilot.press("down")
+        await steady(pilot)
+        finished.append(True)
+
+    assert snap_compare(demo_app, terminal_size=(100, 30), run_before=run_before)
+    assert finished
+
+
 async def test_a_reason_with_brackets_shows_as_written_under_the_timeline(
     demo_app: BacktrackApp, demo_db: Path, catalog: Catalog, clock: FixedClock
 ) -> None:

@@ -179,6 +179,49 @@ def test_flare_guidance(demo_app, snap_compare):
     assert compare(snap_compare, demo_app(), flare)
 
 
+def seed_side_bend_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
+    """This morning the demo athlete checked in at 2/10 and did the side bend's L 1, R 1 and
+    L 2 at 16 kg, the right a little sorer: the form offers R 2."""
+    from datetime import timedelta
+
+    from backtrack.store import Store
+
+    store = Store.open(db, catalog, clock)
+    try:
+        demo = store.athlete("demo")
+        now = clock.now()
+        store.check_in(demo, 2, at=now - timedelta(minutes=30), flags_asked=True)
+        for minutes, side, reps, rpe, pain in (
+            (20, "L", 8, 7, 1),
+            (19, "R", 8, 7.5, 3),
+            (17, "L", 7, 7.5, 1),
+        ):
+            store.log_set(
+                demo,
+                "half-kneeling-side-bend",
+                reps=reps,
+                rpe=rpe,
+                pain=pain,
+                side=side,
+                at=now - timedelta(minutes=minutes),
+            )
+    finally:
+        store.close()
+
+
+def test_today_on_a_two_sided_drill(demo_app, demo_db, catalog, clock, snap_compare):
+    """The side bend with sets on both sides: the set table numbers them per side, the card
+    counts each side, the form offers the right (alternating) with w and o on its border."""
+    seed_side_bend_today(demo_db, catalog, clock)
+
+    async def on_the_side_bend(pilot) -> None:
+        await steady(pilot)
+        await pilot.press("2")
+        await steady(pilot)
+
+    assert compare(snap_compare, demo_app(), on_the_side_bend)
+
+
 def test_today_with_a_stopped_drill(make_app, store, snap_compare):
     """The Jefferson curl hurt at 7/10 at its starting plan and the stop was accepted: it is
     listed apart, and the session has the three other drills."""
@@ -191,6 +234,6 @@ def test_today_with_a_stopped_drill(make_app, store, snap_compare):
     store.check_in(me, 2, at=now - timedelta(minutes=40), flags_asked=True)
     store.log_set(me, DRILL, reps=8, rpe=7, pain=7, at=now - timedelta(minutes=20))
     progression.decide(store, me, DRILL, accept=True)
-    store.log_set(me, "half-kneeling-side-bend", reps=8, rpe=6, pain=1)
+    store.log_set(me, "half-kneeling-side-bend", reps=8, rpe=6, pain=1, side="L")
     assert DRILL in store.stopped_drills(me)
     assert compare(snap_compare, make_app(), steady)

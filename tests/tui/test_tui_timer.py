@@ -77,10 +77,13 @@ async def test_rest_starts_by_itself_after_a_set_with_the_drills_rest(make_app, 
 
 
 async def test_the_rest_of_another_drill_uses_that_drills_time(make_app, catalog):
+    """The side bend's own rest (its sides in the order all left first, so the next set is
+    on the same side: the full rest, not the side switch's)."""
     app = make_app()
     async with app.run_test() as pilot:
         await start(pilot)
-        await pilot.press("right")
+        await pilot.press("right", "o")
+        await settle(pilot)
         drill = app.screen.drill.exercise
         assert drill.rest_seconds != JEFFERSON_REST
         await log_a_set(pilot)

@@ -155,9 +155,33 @@ def day_text(day: date) -> str:
 
 
 def reps_text(row: SessionSummary) -> str:
-    """'3 × 8' or '3 × 6-8'."""
+    """'3 × 8' or '3 × 6-8'; for a two-sided drill each side's reps set by set,
+    'L 8/8/8 R 8/7/8' (sets logged before sides existed under '-': '- 8/8/8')."""
+    if row.sides:
+        return " ".join(f"{side_mark(s.side)} {'/'.join(map(str, s.reps))}" for s in row.sides)
     reps = str(row.reps_max) if row.reps_min == row.reps_max else f"{row.reps_min}-{row.reps_max}"
     return f"{row.sets} × {reps}"
+
+
+def side_mark(side: str | None) -> str:
+    """'L' or 'R'; '-' for sets logged before sides existed."""
+    return side or "-"
+
+
+# The note the rules add at the end of a reason when one side hurt more ('right side 2
+# points more painful than the left', rules.suggest).
+ASYMMETRY = re.compile(
+    r" \(((?:left|right) side \d+ points? more painful than the (?:left|right))\)$"
+)
+
+
+def asymmetry(reason: str) -> tuple[str, str]:
+    """The rules' note that one side hurt more, and the reason without it: ('right side 2
+    points more painful than the left', 'Set 1 ...'); ('', reason) when it has none."""
+    found = ASYMMETRY.search(reason)
+    if found is None:
+        return "", reason
+    return found.group(1), reason[: found.start()]
 
 
 def action_text(action: str | None) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from backtrack.models import SetEntry
+    from backtrack.models import SetEntry, SideOrder
     from backtrack.progression import CheckInOutcome, Decision
     from backtrack.tui.service import CheckInAnswer, TodayView
 
@@ -74,6 +74,23 @@ class Decided(Message):
     def __init__(self, decision: Decision) -> None:
         super().__init__()
         self.decision = decision
+
+
+class SideOrderSaved(Message):
+    """The order the lifter does a two-sided drill's sides in was remembered."""
+
+    def __init__(self, exercise_id: str, order: SideOrder) -> None:
+        super().__init__()
+        self.exercise_id = exercise_id
+        self.order = order
+
+
+class SidesNotice(Message):
+    """`count` sets of two-sided drills were logged before sides existed (said once)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
 
 
 class StoreFailed(Message):

@@ -10,6 +10,7 @@ before they are needed); a `Gym` is only made from an open store.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -19,13 +20,62 @@ from backtrack.units import from_kg
 
 if TYPE_CHECKING:
     from backtrack import progression
-    from backtrack.models import Athlete, CheckIn, Exercise, Plan, SetEntry, Suggestion
+    from backtrack.models import (
+        Athlete,
+        CheckIn,
+        Exercise,
+        Plan,
+        SetEntry,
+        Side,
+        SideOrder,
+        Suggestion,
+    )
     from backtrack.store import Store
+
+SIDES: tuple[Side, Side] = ("L", "R")
+# How the side order reads on screen, and the other order (the order key switches to it).
+ORDER_WORDS: dict[SideOrder, str] = {
+    "alternate": "sides alternate: L R L R …",
+    "one_side_first": "all left, then all right",
+}
+OTHER_ORDER: dict[SideOrder, SideOrder] = {
+    "alternate": "one_side_first",
+    "one_side_first": "alternate",
+}
+
+
+def other_side(side: Side) -> Side:
+    """R for L, L for R."""
+    return "R" if side == "L" else "L"
+
+
+def in_order_logged(sets: Iterable[SetEntry]) -> list[SetEntry]:
+    """The sets in the order they were logged (by moment, then by id)."""
+    return sorted(sets, key=lambda s: (s.performed_at, s.id or 0))
+
+
+def next_side(order: SideOrder, sets: Sequence[SetEntry], per_side: int) -> Side:
+    """The side the next set of a two-sided drill is offered on, after today's `sets`:
+    L to start; then by the lifter's order, the other side ('alternate') or the same side
+    ('one_side_first'), unless that side has its `per_side` sets and the other has not
+    (so alternating evens the sides up, and one side first moves on after its last set)."""
+    sided = [s for s in in_order_logged(sets) if s.side is not None]
+    if not sided:
+        return "L"
+    last: Side = "R" if sided[-1].side == "R" else "L"
+    done = {side: sum(1 for s in sided if s.side == side) for side in SIDES}
+    preferred, fallback = (
+        (other_side(last), last) if order == "alternate" else (last, other_side(last))
+    )
+    if done[preferred] < per_side or done[fallback] >= per_side:
+        return preferred
+    return fallback
 
 
 @dataclass(frozen=True)
 class SetDraft:
-    """The values of one set as the lifter typed them; `load` is in the athlete's unit."""
+    """The values of one set as the lifter typed them; `load` is in the athlete's unit;
+    `side` is L or R for a two-sided drill, else None."""
 
     reps: int
     load: float
@@ -33,30 +83,67 @@ class SetDraft:
     rpe: float | None = None
     pain: int | None = None
     note: str = ""
+    side: Side | None = None
 
 
 @dataclass(frozen=True)
 class DrillToday:
-    """One active drill on today's page: its plan, today's sets and the rules' suggestion."""
+    """One active drill on today's page: its plan, today's sets (in the order logged) and
+    the rules' suggestion; for a two-sided drill, the order the lifter does the sides in."""
 
     exercise: Exercise
     plan: Plan
     sets: tuple[SetEntry, ...]
     suggestion: Suggestion | None
     suggestion_problem: str = ""
+    side_order: SideOrder = "alternate"
 
     @property
     def done(self) -> int:
         """How many sets of this drill are logged today."""
         return len(self.sets)
 
-    def prefill(self, athlete: Athlete) -> SetDraft:
-        """Reps, load and ROM for the next set: today's last set, else the plan."""
-        if self.sets:
-            last = self.sets[-1]
-            return SetDraft(last.reps, from_kg(last.load_kg, athlete.unit), last.rom_level)
+    @property
+    def left(self) -> int:
+        """How many of today's sets are on the left."""
+        return sum(1 for s in self.sets if s.side == "L")
+
+    @property
+    def right(self) -> int:
+        """How many of today's sets are on the right."""
+        return sum(1 for s in self.sets if s.side == "R")
+
+    @property
+    def next_side(self) -> Side | None:
+        """The side the next set is offered on (two-sided drills; else None)."""
+        if not self.exercise.two_sided:
+            return None
+        return next_side(self.side_order, self.sets, self.plan.sets)
+
+    def next_numbers(self) -> dict[Side | None, int]:
+        """The number the next set takes, on each side (one-sided drills: under None), as
+        the store numbers it."""
+        sides: tuple[Side | None, ...] = SIDES if self.exercise.two_sided else (None,)
+        return {
+            side: max((s.set_number for s in self.sets if s.side == side), default=0) + 1
+            for side in sides
+        }
+
+    def prefill(self, athlete: Athlete, side: Side | None = None) -> SetDraft:
+        """Reps, load and ROM for the next set (on `side`, by default the side offered
+        next): today's last set on that side, else today's last set, else the plan."""
+        side = side or self.next_side
+        same_side = [s for s in self.sets if s.side == side]
+        last = same_side[-1] if same_side else self.sets[-1] if self.sets else None
+        if last is not None:
+            return SetDraft(
+                last.reps, from_kg(last.load_kg, athlete.unit), last.rom_level, side=side
+            )
         return SetDraft(
-            self.plan.reps_max, from_kg(self.plan.load_kg, athlete.unit), self.plan.rom_level
+            self.plan.reps_max,
+            from_kg(self.plan.load_kg, athlete.unit),
+            self.plan.rom_level,
+            side=side,
         )
 
 
@@ -183,7 +270,14 @@ class Gym:
                     continue
                 sets = tuple(self.store.session_sets(self.athlete, exercise.id, day))
                 suggestion, problem = self._suggestion(exercise.id)
-                drills.append(DrillToday(exercise, plan, sets, suggestion, problem))
+                if exercise.two_sided:  # the sides' sets as they were done, not L 1, R 1 ...
+                    order = self.store.side_order(self.athlete, exercise.id)
+                    drill = DrillToday(
+                        exercise, plan, tuple(in_order_logged(sets)), suggestion, problem, order
+                    )
+                else:
+                    drill = DrillToday(exercise, plan, sets, suggestion, problem)
+                drills.append(drill)
             checkin = self.store.checkin_on(self.athlete, day)
             return TodayView(self.athlete, day, checkin, tuple(drills), tuple(stopped))
 
@@ -227,10 +321,28 @@ class Gym:
                 rpe=draft.rpe,
                 pain=draft.pain,
                 note=draft.note or None,
+                side=draft.side,
             )
 
+    def set_side_order(self, exercise_id: str, order: SideOrder) -> SideOrder:
+        """Remember the order the lifter does a two-sided drill's sides in (committed when
+        this returns)."""
+        with self._lock:
+            return self.store.set_side_order(self.athlete, exercise_id, order)
+
+    def sides_notice(self) -> int:
+        """How many of the lifter's sets of two-sided drills were logged before sides
+        existed, when that is still to be said (then it is marked said: it is said once);
+        0 when there is nothing to say."""
+        with self._lock:
+            count = self.store.unsided_sets_notice(self.athlete)
+            if count:
+                self.store.notice_shown("sides")
+            return count
+
     def update_set(self, set_id: int, draft: SetDraft) -> SetEntry:
-        """Replace the values of a logged set with the draft's (blank fields are cleared)."""
+        """Replace the values of a logged set with the draft's (blank fields are cleared);
+        its side stays what it was logged on."""
         cleared = {
             name
             for name, value in (("rpe", draft.rpe), ("pain", draft.pain), ("note", draft.note))

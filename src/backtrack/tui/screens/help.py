@@ -27,7 +27,7 @@ from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.red_flags import RedFlagsScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
-from backtrack.tui.widgets.log_form import QUICK_PICKS, LogForm, NumberField
+from backtrack.tui.widgets.log_form import ORDER_KEY, QUICK_PICKS, SIDE_KEY, LogForm, NumberField
 from backtrack.tui.widgets.top_bar import TopBar
 
 
@@ -101,7 +101,11 @@ class HelpScreen(Screen[None]):
             (
                 "Set form (cursor in a box)",
                 key_rows([*LogForm.BINDINGS, *FORM, *NumberField.BINDINGS], display)
-                + [(k, f"{w} (in a number box)") for k, w in picks],
+                + [(k, f"{w} (in a number box)") for k, w in picks]
+                + [
+                    (SIDE_KEY, "the other side, side bend and windmill (in a number box)"),
+                    (ORDER_KEY, "the other order of the sides (in a number box)"),
+                ],
             ),
             ("Rest timer", key_rows(TimerScreen.BINDINGS, display)),
             (

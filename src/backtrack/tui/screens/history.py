@@ -5,7 +5,10 @@ ROM and pain with their dates, one row per session newest first (date, sets x re
 the athlete's unit, ROM, hardest RPE, highest pain, the suggestion of that day and whether
 it was taken; for the newest session, not decided yet, the rules' current suggestion as
 Today shows it, marked pending), and the plan timeline (progressions, holds, regressions,
-declined suggestions and clinician overrides, each with its reason).
+declined suggestions and clinician overrides, each with its reason). A two-sided drill
+(the side bend, the windmill) shows each side apart: its sessions' reps and pain per side
+('L 8/8/8 R 8/7/8', 'L 2 R 4'; '-' for sets logged before sides existed), the rules' note
+that one side hurt more first on the detail line, and a row of the pain chart per side.
 
 Everything is aggregated in SQL on the desk's own connection in a thread worker, and only
 what is shown is read: a page of sessions (m reads an older page too), the chart squeezed
@@ -61,6 +64,11 @@ DEFAULT_WEEKS = 26
 # How long building the screen waits for its first read (a few ms of SQL, started before
 # compose) so that the first frame has the rows: drawing an empty frame first costs more.
 FIRST_READ_WAIT = 0.03
+
+
+def _number(value: int | None) -> float | None:
+    """A chart value: None stays None (nothing recorded is no 0)."""
+    return None if value is None else float(value)
 
 
 class HistoryScreen(Screen[None]):
@@ -300,9 +308,19 @@ class HistoryScreen(Screen[None]):
         self.query_one("#chart-rom", Chart).show(
             [float(p.rom_level) for p in view.chart], f" of {view.exercise.max_rom_level}", span
         )
-        self.query_one("#chart-pain", Chart).show(  # a set without pain is no pain 0
-            [None if p.pain is None else float(p.pain) for p in view.chart], "/10", span
-        )
+        pain = self.query_one("#chart-pain", Chart)
+        if view.exercise.two_sided:  # each side apart (and the sets from before sides)
+            pain.show_series(
+                [
+                    ("L", [_number(p.pain_left) for p in view.chart]),
+                    ("R", [_number(p.pain_right) for p in view.chart]),
+                    ("-", [_number(p.pain_unsided) for p in view.chart]),
+                ],
+                "/10",
+                span,
+            )
+        else:  # a set without pain is no pain 0
+            pain.show([_number(p.pain) for p in view.chart], "/10", span)
         self._fill_sessions(view)
         if self._timeline_table() is not None:
             self._fill_timeline(view)

@@ -3,6 +3,13 @@
 The screen has two modes. With the cursor in the set table, single keys act (Enter logs,
 e edits, x deletes, u undoes, a/d accept or decline, left/right or 1-9 pick a drill). Enter
 puts the cursor in the form; Enter there commits the set and brings the cursor back.
+
+A two-sided drill (the side bend, the windmill) is logged by side: the form offers L first,
+then after each set the side the lifter's order gives (alternating, or all of one side
+first); w switches the next set to the other side and o switches the order, which is
+remembered per drill. The rest after a set is the drill's full rest, or its shorter
+side-switch rest when the next set is on the other side. The first start after sides came
+says once, in a note, how many earlier sets of these drills keep no side.
 a/d do nothing on a suggestion that is no decision (dimmed; pressed, they say why), and
 accepting a stop asks first: a stopped drill leaves the session and is listed apart, in the
 error colour, with the command that resumes it.
@@ -56,10 +63,22 @@ from backtrack.tui.messages import (
     SetLogged,
     SetTimed,
     SetUpdated,
+    SideOrderSaved,
+    SidesNotice,
     StoreFailed,
     TodayLoaded,
 )
-from backtrack.tui.service import CheckInAnswer, DrillToday, Gym, TodayView, can_decide, refusal
+from backtrack.tui.service import (
+    ORDER_WORDS,
+    OTHER_ORDER,
+    CheckInAnswer,
+    DrillToday,
+    Gym,
+    TodayView,
+    can_decide,
+    next_side,
+    refusal,
+)
 from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
 from backtrack.tui.widgets.rest_timer import RestDisplay
@@ -72,13 +91,15 @@ from backtrack.units import Unit, format_load
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from backtrack.models import SetEntry
+    from backtrack.models import SetEntry, Side
     from backtrack.store.glance import DrillGlance, Glance
     from backtrack.tui.screens.red_flags import RedFlagReply
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
 CHECK_IN = "record the check-in"
+SIDE_ORDER = "remember the order of the sides"
+SIDES_NOTICE_SECONDS = 20  # how long the note about sets logged before sides stays up
 # A check-in that could not be saved (database busy) is kept and tried again this often.
 CHECK_IN_RETRY_SECONDS = 10.0
 # The rest of the page is mounted this long after the first look at the latest, should no
@@ -88,14 +109,23 @@ FIRST_FRAME_LATEST = 0.3
 
 def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
     """The drill's name and what it loads over its plan and rest, e.g.
-    'Jefferson curl  loads flexion' / 'Plan 3 × 6-8 · 0 kg · ROM 1 ... · rest 1:30'."""
+    'Jefferson curl  loads flexion' / 'Plan 3 × 6-8 · 0 kg · ROM 1 ... · rest 1:30'; for a
+    two-sided drill 'sets per side' after the loads, and the rest between the sides."""
     exercise = drill.exercise
+    if exercise.two_sided:
+        sides = " · sets per side"
+        rest = (
+            f" · rest {clock_text(exercise.rest_seconds)}, "
+            f"{clock_text(exercise.side_switch_seconds)} between sides"
+        )
+    else:
+        sides, rest = "", f" · rest {clock_text(exercise.rest_seconds)}"
     return Content.assemble(
         (exercise.name, "bold"),
-        f"  loads {exercise.loads}\n",
+        f"  loads {exercise.loads}{sides}\n",
         ("Plan ", "bold"),
         plan_text(exercise, drill.plan, unit),
-        f" · rest {clock_text(exercise.rest_seconds)}",
+        rest,
     )
 
 
@@ -117,6 +147,20 @@ class TodayScreen(Screen[None]):
         Binding("c", "check_in", "Check-in", tooltip="Record back pain right now (0-10)"),
         Binding(
             "h", "history", "History", tooltip="This drill's sessions, trends and plan changes"
+        ),
+        Binding(
+            "w",
+            "switch_side",
+            "Other side",
+            show=False,
+            tooltip="Log the next set on the other side (side bend, windmill)",
+        ),
+        Binding(
+            "o",
+            "side_order",
+            "Side order",
+            show=False,
+            tooltip="Alternate the sides, or do all of one side first (remembered per drill)",
         ),
         Binding("left", "step_drill(-1)", "Previous drill", show=False),
         Binding("right", "step_drill(1)", "Next drill", show=False),
@@ -142,6 +186,9 @@ class TodayScreen(Screen[None]):
         self.selected = 0
         self.drafts: dict[str, dict[str, str]] = {}  # typed but not logged, per drill
         self.form_drill: str | None = None  # the drill the form is filled for
+        # The side the lifter switched the next set to (w), per drill, until a set is logged.
+        self.chosen_sides: dict[str, Side] = {}
+        self._notice_asked = False  # the note about sets logged before sides: asked for
         self.logged: list[int] = []  # sets logged in this run, for undo
         self.asked_check_in = False
         self.unsaved_check_in: CheckInAnswer | None = None  # answered, not saved yet
@@ -308,13 +355,16 @@ class TodayScreen(Screen[None]):
         if form.editing is not None:
             return
         self._stash_form()
-        form.configure(drill.exercise, self.gym.athlete.unit, drill.done + 1)
-        draft = self.drafts.get(drill.exercise.id)
+        exercise_id = drill.exercise.id
+        form.configure(
+            drill.exercise, self.gym.athlete.unit, drill.next_numbers(), drill.side_order
+        )
+        draft = self.drafts.get(exercise_id)
         if draft is not None:
             form.restore(draft)
         else:
-            form.fill(drill.prefill(self.gym.athlete))
-        self.form_drill = drill.exercise.id
+            form.fill(drill.prefill(self.gym.athlete, self.chosen_sides.get(exercise_id)))
+        self.form_drill = exercise_id
 
     def _stash_form(self) -> None:
         """Keep what was typed for the drill the form shows (dropped if nothing was typed)."""
@@ -385,6 +435,9 @@ class TodayScreen(Screen[None]):
         await self.complete.wait()
         self.view = message.view
         self.render_view()
+        if not self._notice_asked:
+            self._notice_asked = True
+            self._ask_sides_notice()
         waiting, self.waiting = self.waiting, []
         if message.view.checkin is None and not self.asked_check_in:
             self.asked_check_in = True
@@ -393,10 +446,39 @@ class TodayScreen(Screen[None]):
         for action in waiting:
             action()
 
+    def _ask_sides_notice(self) -> None:
+        """Once, when today's page is first shown: whether to say that earlier sets of the
+        two-sided drills keep no side (a database that had sets before sides existed)."""
+
+        def job() -> None:
+            try:
+                count = self.gym.sides_notice()
+            except Exception:  # said another time: not worth a note of its own
+                return
+            if count:
+                self.post_message(SidesNotice(count))
+
+        self.run_worker(job, name="notices", group=DB_GROUP, thread=True, exit_on_error=False)
+
+    def on_sides_notice(self, message: SidesNotice) -> None:
+        """Say once that the sets logged before sides keep no side (not a question)."""
+        names = [e.name for e in self.gym.store.catalog if e.two_sided]
+        drills = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        sets = "set" if message.count == 1 else "sets"
+        self.notify(
+            f"{message.count} earlier {sets} of {drills} were logged before sides existed. "
+            "They keep no side ('-' in History) and are judged as one side, as before; "
+            "from now on each set is logged on its side.",
+            title="Left and right",
+            timeout=SIDES_NOTICE_SECONDS,
+        )
+
     def on_store_failed(self, message: StoreFailed) -> None:
         if message.doing == CHECK_IN:
             self._check_in_failed(message)
             return
+        if message.doing == SIDE_ORDER:
+            self.reload()  # show the order the log keeps
         self.notify(
             f"Could not {message.doing}: {message.message}",
             title="Not saved" if message.doing != "read today's log" else "Database problem",
@@ -561,9 +643,16 @@ class TodayScreen(Screen[None]):
             self._cancel_edit()
         self.query_one(SetTable).focus()
 
+    def on_log_form_side_asked(self, event: LogForm.SideAsked) -> None:
+        self.action_switch_side()
+
+    def on_log_form_order_asked(self, event: LogForm.OrderAsked) -> None:
+        self.action_side_order()
+
     def on_set_logged(self, message: SetLogged) -> None:
         """The set is committed: its row goes up first, then the notice and the rest timer
-        (today's view, with the new suggestion, follows from the worker)."""
+        (today's view, with the new suggestion, follows from the worker). The rest is the
+        drill's side-switch rest when its next set is on the other side."""
         entry = message.entry
         drill = self.drill
         if drill is not None and drill.exercise.id == entry.exercise_id:
@@ -572,17 +661,93 @@ class TodayScreen(Screen[None]):
         assert entry.id is not None
         self.logged.append(entry.id)
         self._forget_draft(entry.exercise_id)
-        host(self).start_rest(exercise.rest_seconds, f"{exercise.name} set {entry.set_number}")
-        self.notify(
-            _set_words(entry, self.gym.athlete.unit), title=f"Set {entry.set_number} logged"
-        )
+        number = f"{entry.side} {entry.set_number}" if entry.side else str(entry.set_number)
+        seconds, label = exercise.rest_seconds, f"{exercise.name} set {number}"
+        after = self._side_after(entry)
+        if after is not None and after != entry.side:
+            seconds, label = exercise.side_switch_seconds, f"{label} → {after}"
+        host(self).start_rest(seconds, label)
+        self.notify(_set_words(entry, self.gym.athlete.unit), title=f"Set {number} logged")
         self.query_one(SetTable).focus()
 
+    def _side_after(self, entry: SetEntry) -> Side | None:
+        """The side the set after `entry` (just logged) is offered on: by the lifter's
+        order, from today's sets of its drill (None: a one-sided drill)."""
+        if entry.side is None or self.view is None:
+            return None
+        drill = next((d for d in self.view.drills if d.exercise.id == entry.exercise_id), None)
+        if drill is None:
+            return None
+        sets = [*(s for s in drill.sets if s.id != entry.id), entry]
+        return next_side(drill.side_order, sets, drill.plan.sets)
+
     def _forget_draft(self, exercise_id: str) -> None:
-        """The form's values are saved: let the next view refill it from the new set."""
+        """The form's values are saved: let the next view refill it from the new set (on
+        the side the lifter's order gives)."""
         self.drafts.pop(exercise_id, None)
+        self.chosen_sides.pop(exercise_id, None)
         if self.form_drill == exercise_id:
             self.form_drill = None
+
+    # -- sides ---------------------------------------------------------------------------
+
+    def action_switch_side(self) -> None:
+        """Offer the next set of a two-sided drill on the other side."""
+        if self._later(self.action_switch_side):
+            return
+        drill = self.drill
+        if drill is None:
+            return
+        exercise = drill.exercise
+        if not exercise.two_sided:
+            self.notify(f"{exercise.name} is done on one side: no side to switch.")
+            return
+        form = self.form
+        if form.editing is not None:
+            self.notify(
+                "A logged set keeps its side: to move it, delete it (x) and log it again.",
+                title="Editing a set",
+            )
+            return
+        typed = form.is_dirty
+        form.switch_side()
+        if form.side is None:
+            return
+        self.chosen_sides[exercise.id] = form.side
+        if not typed:  # nothing typed yet: start from that side's last set
+            form.fill(drill.prefill(self.gym.athlete, form.side))
+
+    def action_side_order(self) -> None:
+        """Switch the order of the sides of the drill on show (alternating, or all of one
+        side first) and remember it; the next set is offered by the new order."""
+        if self._later(self.action_side_order):
+            return
+        drill, view = self.drill, self.view
+        if drill is None or view is None:
+            return
+        exercise = drill.exercise
+        if not exercise.two_sided:
+            self.notify(f"{exercise.name} is done on one side: it has no order of sides.")
+            return
+        form = self.form
+        if form.editing is not None:
+            self.notify("Save or leave the set being edited first (Enter or Esc).")
+            return
+        order = OTHER_ORDER[drill.side_order]
+        changed = replace(drill, side_order=order)
+        self.view = replace(view, drills=tuple(changed if d is drill else d for d in view.drills))
+        self.chosen_sides.pop(exercise.id, None)
+        form.show_order(order)
+        next_up = changed.next_side
+        if self.form_drill == exercise.id and form.is_dirty and next_up is not None:
+            form.show_side(next_up)  # what was typed stays; the side follows the order
+        self.render_view()
+        self.notify(f"{exercise.name}: {ORDER_WORDS[order]}.", title="Order of the sides")
+        exercise_id = exercise.id
+        self._db(
+            SIDE_ORDER,
+            lambda: SideOrderSaved(exercise_id, self.gym.set_side_order(exercise_id, order)),
+        )
 
     def action_edit(self) -> None:
         """Change the selected set in the form."""

@@ -63,13 +63,45 @@ def next_marker(drill: DrillToday | DrillGlance) -> tuple[str, str]:
     return MARKERS.get(suggestion.action, (suggestion.action, "bold"))
 
 
+def _dots(done: int, planned: int, more: str = " +") -> str:
+    """'●●○' for 2 of 3 sets done, '●●● +1' for 4 (`more` before the sets beyond)."""
+    extra = f"{more}{done - planned}" if done > planned else ""
+    return "●" * min(done, planned) + "○" * max(0, planned - done) + extra
+
+
+def sets_line(drill: DrillToday | DrillGlance) -> str:
+    """The sets done in a card's width: '●●○  2 of 3 sets'; for a two-sided drill each
+    side's, 'L ●●○ R ●○○  3 of 6' (the plan's sets are per side)."""
+    planned = drill.plan.sets
+    if not drill.exercise.two_sided:
+        done = "✓ " if drill.done >= planned else ""
+        return f"{_dots(drill.done, planned)}  {done}{drill.done} of {planned} sets"
+    both, room = 2 * planned, CARD_WIDTH - len(INDENT)
+    complete = "✓ " if is_complete(drill) else ""
+    dots = f"L {_dots(drill.left, planned, '+')} R {_dots(drill.right, planned, '+')}"
+    counts = f"L {drill.left}/{planned} R {drill.right}/{planned}"
+    for line in (
+        f"{dots}  {complete}{drill.done} of {both}",
+        f"{dots} {complete}{drill.done}/{both}",
+        dots,
+        f"{counts}  {complete}".rstrip(),
+    ):
+        if len(line) <= room:
+            return line
+    return counts
+
+
+def is_complete(drill: DrillToday | DrillGlance) -> bool:
+    """Whether the plan's sets are done (on each side, for a two-sided drill)."""
+    planned = drill.plan.sets
+    if drill.exercise.two_sided:
+        return drill.left >= planned and drill.right >= planned
+    return drill.done >= planned
+
+
 def card_text(number: int, drill: DrillToday | DrillGlance, unit: Unit) -> Content:
     """A drill card in four lines: '1 Jefferson curl', its plan '3×6-8 · 12.5 kg · ROM 4',
-    '●●○  2 of 3 sets' and 'next ↑ ROM'."""
-    planned = drill.plan.sets
-    dots = "●" * min(drill.done, planned) + "○" * max(0, planned - drill.done)
-    extra = f" +{drill.done - planned}" if drill.done > planned else ""
-    done = "✓ " if drill.done >= planned else ""
+    '●●○  2 of 3 sets' (two-sided: 'L ●●○ R ●○○  3 of 6') and 'next ↑ ROM'."""
     marker, style = next_marker(drill)
     return Content.assemble(
         (f"{number} ", "bold"),
@@ -77,8 +109,7 @@ def card_text(number: int, drill: DrillToday | DrillGlance, unit: Unit) -> Conte
         f"\n{INDENT}",
         plan_line(drill, unit),
         f"\n{INDENT}",
-        dots + extra,
-        f"  {done}{drill.done} of {planned} sets",
+        sets_line(drill),
         f"\n{INDENT}",
         ("next ", "$text-muted"),
         (marker, style),
@@ -139,7 +170,7 @@ class DrillList(Vertical):
         for card, drill in zip(cards, drills, strict=True):
             card.update(card_text(card.index + 1, drill, unit))
             card.set_class(card.index == selected, "-selected")
-            card.set_class(drill.done >= drill.plan.sets, "-complete")
+            card.set_class(is_complete(drill), "-complete")
 
 
 def preview_text(drills: Sequence[DrillToday | DrillGlance], unit: Unit) -> Content:

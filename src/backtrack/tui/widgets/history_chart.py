@@ -1,5 +1,7 @@
 """The history screen's charts: a titled sparkline of one measure over a date range, with its
-lowest, highest and latest value, drawn by a sparkline that leaves missing values blank."""
+lowest, highest and latest value, drawn by a sparkline that leaves missing values blank.
+A chart of several series (the pain of a two-sided drill: left, right, and the sets logged
+before sides existed) draws one labelled row each, on one scale."""
 
 from __future__ import annotations
 
@@ -35,12 +37,16 @@ class GapSparkline:
         height: int,
         min_color: RichColor,
         max_color: RichColor,
+        scale: tuple[float, float] | None = None,
     ) -> None:
+        """`scale`: the lowest and highest value to draw against (several series drawn
+        alike); by default the values' own."""
         self.values = values
         self.width = width
         self.height = height
         self.min_color = min_color
         self.max_color = max_color
+        self.scale = scale
 
     @staticmethod
     def _buckets(values: Sequence[float | None], count: int) -> list[Sequence[float | None]]:
@@ -75,6 +81,8 @@ class GapSparkline:
                     yield Segment.line()
             return
         low, high = (min(known), max(known)) if known else (0.0, 0.0)
+        if self.scale is not None:
+            low, high = self.scale
         extent = high - low or 1
         levels = len(self.BARS) * height - 1
         summaries = [
@@ -127,11 +135,13 @@ class Chart(Widget):
         super().__init__(id=id)
         self.border_title = title
         self.values: list[float | None] = []
+        self.series: list[tuple[str, list[float | None]]] = []  # labelled rows, if several
         self.numbers = ""
 
     def show(self, values: list[float | None], unit: str, span: tuple[date, date] | None) -> None:
         """Draw `values` (oldest first; None where nothing was recorded, left blank) with
         their numbers and dates."""
+        self.series = []
         self.values = values
         known = [v for v in values if v is not None]
         self.border_subtitle = ""
@@ -150,11 +160,50 @@ class Chart(Widget):
             self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
         self.refresh()
 
+    def show_series(
+        self,
+        series: list[tuple[str, list[float | None]]],
+        unit: str,
+        span: tuple[date, date] | None,
+    ) -> None:
+        """Draw up to LINES labelled series (oldest first, as `show`; a row each, on one
+        scale, e.g. the pain of the left and of the right), the last values of the first
+        two and the highest of all under them. Series with no value at all are left out
+        after the first two."""
+        shown = [
+            (label, v)
+            for n, (label, v) in enumerate(series)
+            if n < 2 or any(x is not None for x in v)
+        ][: self.LINES]
+        self.show([v for _, values in shown for v in values], unit, span)
+        self.series = shown
+        known = [v for _, values in shown for v in values if v is not None]
+        if shown and shown[0][1] and known:
+            last = " · ".join(
+                f"{label} {'–' if values[-1] is None else format_number(values[-1], 2)}"
+                for label, values in shown[:2]
+            )
+            self.numbers = f"last {last} · high {format_number(max(known), 2)}{unit}"
+        self.refresh()
+
     def render(self) -> RenderResult:
-        """The sparkline in the chart's colours, and the numbers' line under it."""
+        """The sparkline in the chart's colours (a labelled row per series, if several),
+        and the numbers' line under it."""
         _, base = self.background_colors
         low = base + self.get_component_styles("chart--min").color
         high = base + self.get_component_styles("chart--max").color
+        style = self.get_component_rich_style("chart--numbers")
+        numbers = Text(self.numbers, style=style, no_wrap=True, end="")
+        if self.series:
+            rows = SeriesRows(
+                self.series,
+                width=self.content_size.width,
+                lines=self.LINES,
+                min_color=low.rich_color,
+                max_color=high.rich_color,
+                label_style=style,
+            )
+            return Group(rows, numbers)
         line = GapSparkline(
             self.values,
             width=self.content_size.width,
@@ -162,6 +211,45 @@ class Chart(Widget):
             min_color=low.rich_color,
             max_color=high.rich_color,
         )
-        style = self.get_component_rich_style("chart--numbers")
-        numbers = Text(self.numbers, style=style, no_wrap=True, end="")
         return Group(line, Segments([Segment.line()]), numbers)  # the line does not end itself
+
+
+class SeriesRows:
+    """`lines` rows: a one-line sparkline per series after its label ('L ▁▃▅'), all on
+    the scale of every value shown; blank rows after the last series."""
+
+    def __init__(
+        self,
+        series: Sequence[tuple[str, Sequence[float | None]]],
+        *,
+        width: int,
+        lines: int,
+        min_color: RichColor,
+        max_color: RichColor,
+        label_style: RichStyle,
+    ) -> None:
+        self.series = series
+        self.width = width
+        self.lines = lines
+        self.min_color = min_color
+        self.max_color = max_color
+        self.label_style = label_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
+        """A line per series (and blank ones to make `lines`), each ending its line."""
+        known = [v for _, values in self.series for v in values if v is not None]
+        scale = (min(known), max(known)) if known else None
+        label_width = max((len(label) for label, _ in self.series), default=0) + 1
+        for label, values in self.series[: self.lines]:
+            yield Segment(f"{label:<{label_width}}", self.label_style)
+            yield from GapSparkline(
+                values,
+                width=max(self.width - label_width, 1),
+                height=1,
+                min_color=self.min_color,
+                max_color=self.max_color,
+                scale=scale,
+            ).__rich_console__(console, options)
+            yield Segment.line()
+        for _ in range(self.lines - len(self.series[: self.lines])):
+            yield Segment.line()

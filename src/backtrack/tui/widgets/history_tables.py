@@ -19,17 +19,20 @@ from textual.widgets.data_table import ColumnKey
 
 from backtrack.tui.history_data import (
     action_text,
+    asymmetry,
     change_text,
     fit_words,
     reps_text,
     rom_text,
     short,
+    side_mark,
     status_text,
 )
 from backtrack.tui.widgets.text_table import TextTable, cell
 from backtrack.units import format_load, format_number
 
 if TYPE_CHECKING:
+    from backtrack.store import SideSummary
     from backtrack.tui.history_data import HistoryView
 
 ROM_MIN_WIDTH = 12  # the ROM column is never narrower (level number and a word or two)
@@ -39,12 +42,28 @@ ROM = ColumnKey("rom")
 Row = TypeVar("Row")
 
 
+def pain_style(pain: int) -> str:
+    """The warning colour above 3, the error colour above 5."""
+    return "bold $error" if pain > 5 else "$warning" if pain > 3 else ""
+
+
 def pain_cell(pain: int | None) -> Text:
     """A session's highest pain, in the warning colour above 3 and the error colour above 5
     ('–' when none was recorded)."""
     if pain is None:
         return cell("–")
-    return cell(str(pain), "bold $error" if pain > 5 else "$warning" if pain > 3 else "")
+    return cell(str(pain), pain_style(pain))
+
+
+def sides_pain_cell(sides: Sequence[SideSummary]) -> Text:
+    """A two-sided drill's highest pain on each side, 'L 2 R 4', each number in its colour
+    ('-' before the sets logged before sides existed, '–' for no pain recorded)."""
+    text = Text(no_wrap=True, end="")
+    for index, side in enumerate(sides):
+        text.append(f"{' ' if index else ''}{side_mark(side.side)} ")
+        number = cell("–") if side.pain is None else cell(str(side.pain), pain_style(side.pain))
+        text.append_text(number)
+    return text
 
 
 def action_cell(action: str | None) -> Text:
@@ -68,7 +87,8 @@ def at_cursor(table: DataTable[Any], rows: Sequence[Row]) -> Row:
 
 class SessionTable(TextTable):
     """A row per session, newest first: date, sets × reps, load, ROM, hardest RPE, highest
-    pain, the suggestion of that day and whether it was taken."""
+    pain, the suggestion of that day and whether it was taken. A two-sided drill's sets and
+    pain are each side's: 'L 8/8/8 R 8/7/8' and 'L 2 R 4'."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -90,7 +110,7 @@ class SessionTable(TextTable):
                 format_load(s.load_kg, view.athlete.unit),
                 rom_text(view.exercise, s.rom_level),
                 format_number(s.rpe) if s.rpe is not None else "–",
-                pain_cell(s.pain),
+                sides_pain_cell(s.sides) if s.sides else pain_cell(s.pain),
                 action_cell(s.action) if s.action == "stop" else action_text(s.action),
                 status_cell(s.status),
             ]
@@ -139,7 +159,8 @@ class SessionTable(TextTable):
 
     def detail(self, view: HistoryView | None) -> Content | str:
         """The line under the table: the highlighted session's whole ROM label and its
-        suggestion with the reason."""
+        suggestion with the reason. When the rules noted that one side hurt more, the note
+        comes first on the reason's line (a long reason is cut at the end, not the note)."""
         if view is None or not view.sessions:
             return ""
         row = at_cursor(self, view.sessions)
@@ -149,8 +170,15 @@ class SessionTable(TextTable):
             return Content(f"{heading} · no suggestion judged this session yet.")
         action = action_text(row.action)
         if row.status == "pending":
-            return Content(f"{heading} · {action}, not decided yet\n{row.reason}")
-        return Content(f"{heading} · {action} ({status_text(row.status)})\n{row.reason}")
+            heading = f"{heading} · {action}, not decided yet\n"
+        else:
+            heading = f"{heading} · {action} ({status_text(row.status)})\n"
+        note, reason = asymmetry(row.reason)
+        if not note:
+            return Content(heading + reason)
+        return Content.assemble(
+            heading, (note[0].upper() + note[1:], "bold $warning"), " · ", reason
+        )
 
 
 class TimelineTable(TextTable):

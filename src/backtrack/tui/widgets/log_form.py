@@ -4,6 +4,11 @@ Fields are in the order a lifter changes them between sets (reps, RPE, pain firs
 ROM come prefilled). Every value is checked as it is typed; a refused value turns its box red
 and the reason appears under the fields, and nothing typed is ever cleared by a refusal.
 In any number box the quick-pick letters (e, m, h, v, x) set the effort; up/down step a value.
+
+For a two-sided drill (the side bend, the windmill) the form logs a side too: the form's
+border says which (LEFT or RIGHT), the set number counts on that side, and `w` in a number
+box switches it (as on the set table); the order the sides come in shows under the form,
+and `o` switches it. A set being edited keeps its side.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Static
 
-from backtrack.tui.service import SetDraft
+from backtrack.models import SIDE_WORDS
+from backtrack.tui.service import ORDER_WORDS, SetDraft, other_side
 from backtrack.units import MAX_LOAD_KG, Unit, format_number, from_kg, to_kg
 
 if TYPE_CHECKING:
-    from backtrack.models import Exercise, SetEntry
+    from backtrack.models import Exercise, SetEntry, Side, SideOrder
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ QUICK_PICKS = (
 )
 PICK_BY_KEY = {pick.key: pick for pick in QUICK_PICKS}
 FIELDS = ("reps", "rpe", "pain", "load", "rom", "note")
+SIDE_KEY = "w"  # the other side for the next set (two-sided drills)
+ORDER_KEY = "o"  # the other order of the sides (two-sided drills)
 
 
 def _number(text: str, what: str) -> float:
@@ -164,6 +172,13 @@ class NumberField(Field):
             super().__init__()
             self.pick = pick
 
+    class SideKey(Message):
+        """The side key (w) or the order key (o) was typed in a number box."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
     def __init__(
         self,
         name: str,
@@ -184,6 +199,11 @@ class NumberField(Field):
             event.stop()
             event.prevent_default()
             self.post_message(self.PickedEffort(pick))
+            return
+        if event.character in (SIDE_KEY, ORDER_KEY):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SideKey(event.character))
             return
         await super()._on_key(event)
 
@@ -221,13 +241,24 @@ class LogForm(Vertical):
             super().__init__()
             self.editing = editing
 
+    class SideAsked(Message):
+        """The lifter typed the side key (w) in a number box: the screen switches the side
+        (or says why it cannot)."""
+
+    class OrderAsked(Message):
+        """The lifter typed the order key (o) in a number box: the screen switches the
+        order of the sides."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.editing: int | None = None
+        self.side: Side | None = None  # the next set's side (a two-sided drill), else None
         self._exercise: Exercise | None = None
         self._unit: Unit = "kg"
-        self._next_number = 1
+        self._next_numbers: dict[Side | None, int] = {None: 1}
+        self._order: SideOrder = "alternate"
         self._editing_number = 0
+        self._editing_side: Side | None = None
         self._prefilled: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -269,9 +300,21 @@ class LogForm(Vertical):
         """The box for one of FIELDS."""
         return self.query_one(f"#field-{name}", Field)
 
-    def configure(self, exercise: Exercise, unit: Unit, next_number: int) -> None:
-        """Set the form up for a drill: its ROM ladder, the load unit and the next set number."""
-        self._exercise, self._unit, self._next_number = exercise, unit, next_number
+    def configure(
+        self,
+        exercise: Exercise,
+        unit: Unit,
+        next_numbers: dict[Side | None, int],
+        order: SideOrder = "alternate",
+    ) -> None:
+        """Set the form up for a drill: its ROM ladder, the load unit, the next set's number
+        on each side (one-sided drills: under None) and the order of the sides."""
+        self._exercise, self._unit = exercise, unit
+        self._next_numbers, self._order = dict(next_numbers), order
+        if not exercise.two_sided:
+            self.side = None
+        elif self.side is None:
+            self.side = "L"
         load = self.field("load")
         assert isinstance(load, NumberField)
         load.parse = parser_for_load(unit)
@@ -285,8 +328,35 @@ class LogForm(Vertical):
         self._show_title()
         self._show_message()
 
+    @property
+    def two_sided(self) -> bool:
+        """Whether the form logs a side (it is set up for a two-sided drill)."""
+        return self._exercise is not None and self._exercise.two_sided
+
+    def show_side(self, side: Side) -> None:
+        """Offer the next set on `side` (a two-sided drill, not while editing)."""
+        if self.two_sided and self.editing is None:
+            self.side = side
+            self._show_title()
+
+    def switch_side(self) -> bool:
+        """The other side for the next set; False (nothing done) for a one-sided drill or
+        a set being edited (it keeps its side)."""
+        if not self.two_sided or self.editing is not None or self.side is None:
+            return False
+        self.show_side(other_side(self.side))
+        return True
+
+    def show_order(self, order: SideOrder) -> None:
+        """Say under the form in which order the sides come."""
+        self._order = order
+        self._show_title()
+
     def fill(self, draft: SetDraft) -> None:
-        """Put a draft's values in the boxes (blank for missing effort, pain or note)."""
+        """Put a draft's values in the boxes (blank for missing effort, pain or note), and
+        for a two-sided drill offer its side."""
+        if draft.side is not None and self.two_sided:
+            self.side = draft.side
         values = {
             "reps": str(draft.reps),
             "rpe": "" if draft.rpe is None else format_number(draft.rpe),
@@ -296,16 +366,24 @@ class LogForm(Vertical):
             "note": draft.note,
         }
         self.restore(values)
-        self._prefilled = values
+        self._prefilled = self.raw()
+        self._show_title()
 
     def raw(self) -> dict[str, str]:
-        """The text in every box, exactly as typed."""
-        return {name: self.field(name).value for name in FIELDS}
+        """The text in every box, exactly as typed (and the side offered, if any)."""
+        values = {name: self.field(name).value for name in FIELDS}
+        if self.side is not None:
+            values["side"] = self.side
+        return values
 
     def restore(self, values: dict[str, str]) -> None:
-        """Put back text saved with `raw`."""
+        """Put back text saved with `raw` (and its side)."""
         for name in FIELDS:
             self.field(name).value = values.get(name, "")
+        side = values.get("side")
+        if self.two_sided and self.editing is None and side in ("L", "R"):
+            self.side = "R" if side == "R" else "L"
+            self._show_title()
         self._show_message()
 
     @property
@@ -331,6 +409,7 @@ class LogForm(Vertical):
             rpe=value["rpe"],
             pain=value["pain"],
             note=value["note"].strip(),
+            side=self.side if self.editing is None else self._editing_side,
         )
 
     def refuse(self, field: str | None, message: str) -> None:
@@ -351,8 +430,10 @@ class LogForm(Vertical):
         self.field("reps").focus()
 
     def start_edit(self, entry: SetEntry, unit: Unit) -> None:
-        """Load a logged set for editing; Enter saves it, escape cancels."""
+        """Load a logged set for editing (it keeps its side); Enter saves it, escape
+        cancels."""
         self.editing = entry.id
+        self._editing_side = entry.side
         self.fill(
             SetDraft(
                 reps=entry.reps,
@@ -371,22 +452,44 @@ class LogForm(Vertical):
     def stop_edit(self) -> None:
         """Back to logging new sets (the caller refills the boxes)."""
         self.editing = None
+        self._editing_side = None
         self.remove_class("-editing")
         self._show_title()
 
     def _show_title(self) -> None:
         name = self._exercise.name if self._exercise else ""
         if self.editing is not None:
+            number = _numbered(self._editing_side, self._editing_number)
             title = Content.assemble(
-                (f"Edit set {self._editing_number} of {name}", "bold"),
-                "   Enter saves · Esc cancels",
+                (f"Edit set {number} of {name}", "bold"), "   Enter saves · Esc cancels"
             )
         else:
+            number = _numbered(self.side, self._next_numbers.get(self.side, 1))
             title = Content.assemble(
-                (f"Log set {self._next_number} of {name}", "bold"),
-                "   Enter logs · Esc leaves",
+                (f"Log set {number} of {name}", "bold"), "   Enter logs · Esc leaves"
             )
         self.query_one(".form-title", Static).update(title)
+        self._show_side()
+
+    def _show_side(self) -> None:
+        """On the form's border, the side of the set (a two-sided drill): above, the side
+        and the key that switches it; below, the order of the sides and the key for the
+        other order. Nothing for a one-sided drill."""
+        side = self._editing_side if self.editing is not None else self.side
+        for each in ("L", "R"):
+            self.set_class(side == each, f"-side-{each}")
+        if not self.two_sided or side is None:
+            self.border_title = self.border_subtitle = None
+            return
+        if self.editing is not None:
+            self.border_title = f" {SIDE_WORDS[side].upper()} side (kept) "
+            self.border_subtitle = None
+            return
+        self.border_title = (
+            f" {SIDE_WORDS[side].upper()} side · {SIDE_KEY}: {SIDE_WORDS[other_side(side)]} "
+        )
+        other: SideOrder = "one_side_first" if self._order == "alternate" else "alternate"
+        self.border_subtitle = f" {ORDER_WORDS[self._order]} · {ORDER_KEY}: {ORDER_WORDS[other]} "
 
     def _show_message(self) -> None:
         problems = [p for p in (self.field(name).problem() for name in FIELDS) if p]
@@ -415,6 +518,14 @@ class LogForm(Vertical):
         event.stop()
         self.field("rpe").value = format_number(event.pick.rpe)
 
+    @on(NumberField.SideKey)
+    def _side_key(self, event: NumberField.SideKey) -> None:
+        event.stop()
+        if event.key == ORDER_KEY:
+            self.post_message(self.OrderAsked())
+        else:
+            self.post_message(self.SideAsked())
+
     @on(Button.Pressed, ".pick")
     def _pick_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -431,6 +542,11 @@ class LogForm(Vertical):
     def action_leave(self) -> None:
         """Leave the form (its contents stay)."""
         self.post_message(self.Left(self.editing))
+
+
+def _numbered(side: Side | None, number: int) -> str:
+    """A set's number as the form names it: 'L 2' on a side, else '2'."""
+    return f"{side} {number}" if side else str(number)
 
 
 def parse_rom_placeholder(text: str) -> int:

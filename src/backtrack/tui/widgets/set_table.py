@@ -1,4 +1,5 @@
-"""Today's sets of one drill, one row each, newest last; the cursor picks a set to change."""
+"""Today's sets of one drill, one row each, newest last; the cursor picks a set to change.
+A set of a two-sided drill is numbered on its side: 'L 1', 'R 1', 'L 2' ..."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ COLUMNS = ("set", "reps", "load", "ROM", "RPE", "pain", "time", "note")
 
 def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
     """The cells of one set's row, with the load in the athlete's unit; shown as typed (a
-    note is never read as markup), the note on one line."""
+    note is never read as markup), the note on one line; the set's side before its number."""
     return (
-        str(entry.set_number),
+        f"{entry.side} {entry.set_number}" if entry.side else str(entry.set_number),
         str(entry.reps),
         format_load(entry.load_kg, unit),
         str(entry.rom_level),
