@@ -32,7 +32,8 @@ import aiohttp
 
 DEADLINE_SECONDS = 30.0
 POLL_SECONDS = 0.02
-URL_LINE = re.compile(r"at (http://127\.0\.0\.1:\d+)")
+# "... at http://127.0.0.1:PORT", or with --public-url "... (listening on 127.0.0.1:PORT)"
+URL_LINE = re.compile(r"(?:at http://|listening on )(127\.0\.0\.1:\d+)")
 
 
 def find_chromium() -> str | None:
@@ -411,7 +412,7 @@ class ServeProcess:
             self.output.append(line)
             match = URL_LINE.search(line)
             if match:
-                self.url = match.group(1)
+                self.url = "http://" + match.group(1)
                 return self.url
         self.stop()
         raise RuntimeError("backtrack serve did not start: " + "".join(self.output))

@@ -351,3 +351,39 @@ def test_the_serve_benchmark_runs_and_prints_its_figures() -> None:
     assert re.search(r"memory per open session: [\d.]+ MiB PSS", done.stdout), done.stdout
     assert re.search(r"page load to Today: median \d+ ms", done.stdout), done.stdout
     assert re.search(r"page load to the login \d+ ms, Enter to Today \d+ ms", done.stdout)
+
+
+def test_defaults_in_the_help(run) -> None:  # type: ignore[no-untyped-def]
+    shown = " ".join(run("serve", "--help").output.split())
+    for default in ("default: 127.0.0.1", "default: 8000", "default: 8"):
+        assert default in shown, default
+
+
+async def test_a_public_url_is_what_the_page_uses_and_every_session_needs_the_password(
+    db_path: Path, catalog: Catalog, http: aiohttp.ClientSession
+) -> None:
+    """Behind a proxy (--public-url), the page's websocket address is the public one, the
+    proxy's origin is accepted, and each session's app requires the clinic password (it
+    would let nobody in if the password were gone); served on loopback alone, it asks the
+    password only when one is set."""
+    set_password(db_path, catalog)
+    public = "https://backtrack.clinic.example/gym"
+    server = ServeProcess(db_path, "--public-url", public)
+    url = server.start()
+    try:
+        assert "at https://backtrack.clinic.example/gym" in "".join(server.output)
+        async with http.get(url + "/") as page:
+            html = await page.text()
+        assert 'data-session-websocket-url="wss://backtrack.clinic.example/gym/ws"' in html
+        ws = await http.ws_connect(
+            url.replace("http", "ws") + "/ws",
+            headers={"Origin": "https://backtrack.clinic.example"},
+        )
+        await app_output(ws)
+        (pid,) = server.session_pids()
+        argv = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+        assert argv[argv.index("--clinic-login") + 1] == "required"
+        assert argv[argv.index("--db") + 1] == str(db_path)
+        await ws.close()
+    finally:
+        server.stop()

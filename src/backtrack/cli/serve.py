@@ -161,8 +161,11 @@ def serve(host: str, port: int, public_url: str | None, max_sessions: int, db: P
 
     url = _browser_url(host, sock, checked_url)
 
+    listening = f"{host}:{sock.getsockname()[1]}"
+
     def ready(_: str) -> None:
-        click.echo(f"backtrack serves {path} at {url}")
+        where = f" (listening on {listening})" if checked_url is not None else ""
+        click.echo(f"backtrack serves {path} at {url}{where}")
         if has_password:
             click.echo("Every browser session asks the clinic password first.")
         else:
