@@ -1,10 +1,12 @@
 """End to end in a real terminal: the installed `backtrack` script in a tmux pane.
 
 A lifter starts `backtrack` on a fresh machine account (empty HOME and XDG folders, the
-database named by BACKTRACK_DB), answers the check-in with one key, logs a set by keyboard,
-sees it in the table, and quits with q. The set and the check-in are then read back with
-Python's own sqlite3 module, not through backtrack. Started again, the app shows the set
-and does not ask for the check-in twice.
+database named by BACKTRACK_DB), answers the check-in with one key (and the red-flag
+questions, asked the first time, with Enter: none of these), logs a set by keyboard, sees it
+in the table, and quits with q. The set and the check-in are then read back with Python's
+own sqlite3 module, not through backtrack. Started again, the app shows the set and does not
+ask for the check-in twice. Another lifter logs a side bend session of three sets on the
+left and three on the right with keys alone, and History shows both sides.
 
 Every wait polls the pane with a deadline; nothing sleeps for a fixed time. Keys are sent
 one step at a time, each after the screen shows the last one took effect: a key sent while
@@ -211,6 +213,8 @@ def test_check_in_log_a_set_quit_and_find_it_in_the_database(
 
     pane.wait_for(lambda t: "Back pain right now?" in t, "the check-in question")
     pane.press("3")
+    pane.wait_for(lambda t: "None of these (Enter)" in t, "the red-flag questions (first time)")
+    pane.press("Enter")
     pane.wait_for(
         lambda t: "Back pain right now?" not in t and "Log set 1 of Jefferson curl" in t,
         "today's page after the check-in",
@@ -244,5 +248,68 @@ def test_check_in_log_a_set_quit_and_find_it_in_the_database(
         "today's page again, with the set",
     )
     assert "Back pain right now?" not in screen
+    pane.press("q")
+    assert pane.exit_status() == 0
+
+
+SIDE_SETS = (("L", 1, "8", "1"), ("R", 1, "8", "2"), ("L", 2, "7", "1"))
+SIDE_SETS += (("R", 2, "8", "3"), ("L", 3, "8", "2"), ("R", 3, "6", "3"))
+
+
+def side_row(side: str, number: int, reps: str, pain: str) -> re.Pattern[str]:
+    """A side bend set in today's table: 'L 1  8  4 kg  1  7  1/10  hh:mm'."""
+    return re.compile(rf"│ {side} {number} +{reps} +4 kg +1 +7 +{pain}/10 +\d\d:\d\d ")
+
+
+def test_a_side_bend_session_of_three_left_and_three_right_then_history(
+    pane: Pane, fresh_account: dict[str, str]
+) -> None:
+    """The side bend as a new user logs it: the form starts on the left and after each set
+    offers the other side (alternating), with keys alone; History then shows both sides."""
+    db = Path(fresh_account["BACKTRACK_DB"])
+    pane.start([str(BACKTRACK)])
+    pane.wait_for(lambda t: "Back pain right now?" in t, "the check-in question")
+    pane.press("2")
+    pane.wait_for(lambda t: "None of these (Enter)" in t, "the red-flag questions")
+    pane.press("Enter")
+    pane.wait_for(lambda t: "Log set 1 of Jefferson curl" in t, "today's page")
+    pane.press("Right")  # the next drill: the side bend
+    pane.wait_for(
+        lambda t: "Log set L 1 of Half-kneeling side bend" in t and "LEFT side" in t,
+        "the side bend's form on the left",
+    )
+    for index, (side, number, reps, pain) in enumerate(SIDE_SETS):
+        pane.press("Enter")
+        type_in_box(pane, 0, reps)
+        pane.press("Tab")
+        type_in_box(pane, 1, "7")
+        pane.press("Tab")
+        type_in_box(pane, 2, pain)
+        pane.press("Enter")
+        done = SIDE_SETS[: index + 1]
+        pane.wait_for(
+            lambda t, done=done: all(side_row(*each).search(t) for each in done),
+            f"set {side} {number} in today's table",
+        )
+        if index < len(SIDE_SETS) - 1:
+            after, then = SIDE_SETS[index + 1][:2]
+            word = {"L": "LEFT", "R": "RIGHT"}[after]
+            pane.wait_for(
+                lambda t, after=after, then=then, word=word: (
+                    f"Log set {after} {then} of Half-kneeling side bend" in t
+                    and f"{word} side" in t
+                ),
+                f"the form on {word}",
+            )
+    pane.wait_for(lambda t: "L ●●● R ●●●  ✓ 6 of 6" in t, "both sides done on the card")
+    assert read_db(db, "SELECT side, set_number, reps, pain FROM sets ORDER BY id") == [
+        (side, number, int(reps), int(pain)) for side, number, reps, pain in SIDE_SETS
+    ]
+
+    pane.press("h")
+    screen = pane.wait_for(
+        lambda t: "L 8/7/8 R 8/8/6" in t and "L 2 R 3" in t, "both sides in History"
+    )
+    assert "last L 2 · R 3" in screen  # the pain chart's two rows, told apart
     pane.press("q")
     assert pane.exit_status() == 0

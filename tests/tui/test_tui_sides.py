@@ -160,6 +160,11 @@ async def test_the_rest_is_the_side_switchs_when_the_next_set_is_on_the_other_si
         await log(pilot, "8", "1")  # R 3: the right is done, the left follows
         assert app.rest.total == bend.side_switch_seconds
         assert form(pilot).side == "L" and "Log set L 2" in form_title(pilot)
+        await log(pilot, "8", "1")  # L 2, L 3: the session's last set, then the next drill
+        await log(pilot, "8", "1")
+        assert app.rest.total == bend.rest_seconds
+        caption = str(app.screen.query_one(RestDisplay).query_one(".caption").render())
+        assert caption.endswith("Half-kneeling side bend set L 3")
 
 
 async def test_w_switches_the_next_set_to_the_other_side(make_app, store: Store) -> None:

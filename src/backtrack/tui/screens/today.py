@@ -671,15 +671,19 @@ class TodayScreen(Screen[None]):
         self.query_one(SetTable).focus()
 
     def _side_after(self, entry: SetEntry) -> Side | None:
-        """The side the set after `entry` (just logged) is offered on: by the lifter's
-        order, from today's sets of its drill (None: a one-sided drill)."""
+        """The side the set after `entry` (just logged) is offered on, by the lifter's
+        order, from today's sets of its drill; None for a one-sided drill, and once both
+        sides have the plan's sets (the next set is another drill's: a full rest)."""
         if entry.side is None or self.view is None:
             return None
         drill = next((d for d in self.view.drills if d.exercise.id == entry.exercise_id), None)
         if drill is None:
             return None
         sets = [*(s for s in drill.sets if s.id != entry.id), entry]
-        return next_side(drill.side_order, sets, drill.plan.sets)
+        planned = drill.plan.sets
+        if all(sum(1 for s in sets if s.side == side) >= planned for side in ("L", "R")):
+            return None
+        return next_side(drill.side_order, sets, planned)
 
     def _forget_draft(self, exercise_id: str) -> None:
         """The form's values are saved: let the next view refill it from the new set (on
