@@ -556,6 +556,51 @@ def test_the_demo_report_shows_the_flare_and_the_step_back(demo_html: str) -> No
     assert "Progressions:" in page.words and "2 declined" in page.words
 
 
+def test_a_two_sided_drill_draws_its_pain_on_each_side(tmp_path: Path, catalog: Catalog) -> None:
+    """The demo's side bend and windmill are logged by side: their pain charts draw the left
+    and the right (the asymmetric week's right 2 points above its left), the one-sided
+    drills one series as before; sessions logged before sides are a series of their own."""
+    from backtrack.report.charts import drill_charts, pain_series
+
+    bend = "half-kneeling-side-bend"
+    store = Store.open(tmp_path / "demo.db", catalog, FixedClock(at(date(2026, 11, 25), 9)))
+    try:
+        build_demo(store, today=date(2026, 11, 25))
+        demo = store.athlete("demo", create=False)
+        report = gather(store, demo)
+        drills = {d.exercise.id: d for d in report.paged}
+        for drill_id in (bend, "half-kneeling-windmill"):
+            left, right = pain_series(drills[drill_id])
+            assert (left.label, right.label) == ("worst set pain, left", "worst set pain, right")
+        left, right = pain_series(drills[bend])
+        sessions = {s.day: s for s in store.session_history(demo, bend, limit=100)}
+        for x, low, high in zip(left.x, left.y, right.y, strict=True):
+            [summary] = [s for d, s in sessions.items() if float((d - date(1970, 1, 1)).days) == x]
+            assert (low, high) == tuple(float(side.pain) for side in summary.sides)
+        asymmetric = date(2026, 10, 2)
+        index = [s.day for s in drills[bend].sessions].index(asymmetric)
+        assert (left.y[index], right.y[index]) == (2.0, 4.0)
+        for drill_id in (CURL, GHD):
+            [only] = pain_series(drills[drill_id])
+            assert only.label == "worst set pain in the session"
+        # the first two weeks as if logged before sides: a third series, for those sessions
+        store.db.execute(
+            "UPDATE sets SET side = NULL WHERE exercise_id = ? AND session_date < '2026-09-14'",
+            [bend],
+        )
+        store.db.conn.commit()
+        drill = {d.exercise.id: d for d in gather(store, demo).paged}[bend]
+        left, right, before = pain_series(drill)
+        assert before.label == "worst set pain, no side recorded"
+        early = [n for n, s in enumerate(drill.sessions) if s.day < date(2026, 9, 14)]
+        assert early and all(before.y[n] is not None and left.y[n] is None for n in early)
+        assert all(v is None for n, v in enumerate(before.y) if n not in early)
+        load_rom, pain = drill_charts(report, drill, 1)
+        assert pain.startswith("<svg") and load_rom.startswith("<svg")
+    finally:
+        store.close()
+
+
 # -- printed: headless Chromium to PDF -----------------------------------------------------
 
 

@@ -16,8 +16,9 @@ style and marker shape, and a legend under each chart.
 - pain: the worst set pain per session and every check-in on one date axis, the pain limit
   and the flare level in force drawn as lines, and each step back or stop taken marked.
 
-The pain series are a list (`pain_series`): today one, the worst set of each session; when
-sets have sides (issue 14), a series per side is added there and drawn the same way.
+The pain series are a list (`pain_series`): the worst set of each session; for a two-sided
+drill whose sets have sides (issue 14), one per side instead (the left solid with circles,
+the right dashed with triangles), and the sessions logged before sides as a third.
 """
 
 from __future__ import annotations
@@ -77,20 +78,42 @@ class Series:
     x: Sequence[float]  # day numbers (`day_number`)
     y: Sequence[float | None]
     color: str = INK
-    linestyle: str = "-"
+    linestyle: str | tuple[float, tuple[float, ...]] = "-"
     marker: str = "o"
     width: float = 1.3
 
 
 def pain_series(drill: DrillReport) -> list[Series]:
-    """The drill's pain during sets, one series per side (today: one, sides not recorded)."""
-    return [
+    """The drill's pain during sets: the worst set of each session; for a two-sided drill
+    with sides recorded, the worst set on the left and on the right, and (if the range has
+    any) the worst set of each session logged before sides existed."""
+    days = [day_number(s.day) for s in drill.sessions]
+    if not (drill.exercise.two_sided and any(s.sided for s in drill.sessions)):
+        return [
+            Series("worst set pain in the session", days, [_pain(s.pain) for s in drill.sessions])
+        ]
+    series = [
+        Series("worst set pain, left", days, [_pain(s.pain_left) for s in drill.sessions]),
         Series(
-            "worst set pain in the session",
-            [day_number(s.day) for s in drill.sessions],
-            [None if s.pain is None else float(s.pain) for s in drill.sessions],
-        )
+            "worst set pain, right",
+            days,
+            [_pain(s.pain_right) for s in drill.sessions],
+            color=GREY,
+            linestyle=(0, (4, 1.5)),
+            marker="^",
+        ),
     ]
+    before = [None if s.sided else _pain(s.pain) for s in drill.sessions]
+    if any(v is not None for v in before):
+        series.append(
+            Series("worst set pain, no side recorded", days, before, linestyle=":", marker="x")
+        )
+    return series
+
+
+def _pain(value: int | None) -> float | None:
+    """A pain value to draw (None: a gap, not a 0)."""
+    return None if value is None else float(value)
 
 
 def day_number(moment: date | datetime) -> float:

@@ -39,17 +39,22 @@ RESPONSE_DAYS = RESPONSE_WINDOW.days + 1
 
 @dataclass(frozen=True)
 class SessionPoint:
-    """One session of a drill: the heaviest load, the furthest ROM, the worst set pain.
-
-    Sides (issue 14) will add a `side` here ('L', 'R' or None); the charts already draw
-    the pain as a list of series, so a series per side slots in beside this one.
-    """
+    """One session of a drill: the heaviest load, the furthest ROM, the worst set pain,
+    and for a two-sided drill the worst set pain on each side (None on a side with no set,
+    or no pain, recorded on it: sets logged before sides existed have no side)."""
 
     day: date
     sets: int
     load_kg: float
     rom_level: int
     pain: int | None
+    pain_left: int | None = None
+    pain_right: int | None = None
+
+    @property
+    def sided(self) -> bool:
+        """Whether any set of the session had its pain recorded on a side."""
+        return self.pain_left is not None or self.pain_right is not None
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,15 @@ def gather(
     by_drill: dict[str, list[SessionPoint]] = {}
     for row in rows:
         by_drill.setdefault(row.exercise_id, []).append(
-            SessionPoint(row.day, row.sets, row.load_kg, row.rom_level, row.pain)
+            SessionPoint(
+                row.day,
+                row.sets,
+                row.load_kg,
+                row.rom_level,
+                row.pain,
+                row.pain_left,
+                row.pain_right,
+            )
         )
     stopped = store.stopped_drills(athlete)
     drills = []

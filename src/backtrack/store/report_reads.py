@@ -36,6 +36,8 @@ class SessionRow:
     rom_level: int  # the furthest ROM level
     pain: int | None  # the worst pain of any set (None: no set had pain recorded)
     last_at: datetime  # the last set (UTC)
+    pain_left: int | None = None  # the worst pain of a set on the left (two-sided drills)
+    pain_right: int | None = None  # ... on the right (None: no such set had pain recorded)
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,16 @@ class ReportReadsMixin(StoreBase):
     def report_sessions(
         self, athlete: Athlete, *, since: date | None, until: date | None
     ) -> list[SessionRow]:
-        """One row per session of every drill in [since, until], by drill then date."""
+        """One row per session of every drill in [since, until], by drill then date; with
+        the worst set pain on each side (sets of a two-sided drill logged by side)."""
         low, high = day_bounds(since, until)
         rows = self._rows(
             """
             SELECT exercise_id, session_date, COUNT(*) AS sets, MAX(load_kg) AS load_kg,
                    MAX(rom_level) AS rom_level, MAX(pain) AS pain,
-                   MAX(performed_at) AS last_at
+                   MAX(performed_at) AS last_at,
+                   MAX(CASE WHEN side = 'L' THEN pain END) AS pain_left,
+                   MAX(CASE WHEN side = 'R' THEN pain END) AS pain_right
             FROM sets
             WHERE athlete_id = :athlete AND session_date >= :low AND session_date <= :high
             GROUP BY exercise_id, session_date
@@ -115,6 +120,8 @@ class ReportReadsMixin(StoreBase):
                 rom_level=r["rom_level"],
                 pain=r["pain"],
                 last_at=parse_utc(r["last_at"]),
+                pain_left=r["pain_left"],
+                pain_right=r["pain_right"],
             )
             for r in rows
         ]
