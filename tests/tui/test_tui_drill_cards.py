@@ -117,6 +117,26 @@ def test_every_line_fits_the_card_whatever_the_plan(catalog: Catalog) -> None:
         assert len(f"  next {marker}") <= CARD_WIDTH
 
 
+def test_a_two_sided_drills_card_counts_each_side(catalog: Catalog) -> None:
+    """The plan's sets are per side: 'L ●●○ R ●○○  3 of 6', ✓ once both sides have them;
+    a long plan falls back to counts, and no line is ever wider than the card."""
+    bend = "half-kneeling-side-bend"
+    plan = Plan(exercise_id=bend, sets=3, reps_min=6, reps_max=8, load_kg=16, rom_level=4)
+    facts = drill_facts(catalog)[bend]
+    stored = PlanFacts(bend, 3, 6, 8, 16, 4)
+    assert lines(DrillGlance(facts, stored, 3, 2, 1))[2] == "  L ●●○ R ●○○  3 of 6"
+    assert lines(DrillGlance(facts, stored, 6, 3, 3))[2] == "  L ●●● R ●●●  ✓ 6 of 6"
+    assert lines(DrillGlance(facts, stored, 5, 4, 1))[2] == "  L ●●●+1 R ●○○  5 of 6"
+    assert lines(today_drill(catalog, bend, plan))[2] == "  L ○○○ R ○○○  0 of 6"
+    exercise = catalog.get(bend)
+    for sets in range(1, exercise.max_sets + 1):
+        stored = PlanFacts(bend, sets, 6, 8, 16, 4)
+        for left, right in product(range(sets + 2), repeat=2):
+            line = lines(DrillGlance(facts, stored, left + right, left, right))[2]
+            assert len(line) <= CARD_WIDTH, line
+            assert ("✓" in line) == (left >= sets and right >= sets), line
+
+
 # -- on the screen --------------------------------------------------------------------
 
 

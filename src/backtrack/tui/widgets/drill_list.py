@@ -83,7 +83,7 @@ def sets_line(drill: DrillToday | DrillGlance) -> str:
     for line in (
         f"{dots}  {complete}{drill.done} of {both}",
         f"{dots} {complete}{drill.done}/{both}",
-        dots,
+        f"{dots} {complete}".rstrip(),
         f"{counts}  {complete}".rstrip(),
     ):
         if len(line) <= room:
