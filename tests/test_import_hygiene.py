@@ -33,6 +33,7 @@ DOMAIN = [
     "backtrack.models",
     "backtrack.catalog",
     "backtrack.rules",
+    "backtrack.rules_steps",
     "backtrack.settings",
     "backtrack.red_flags",
     "backtrack.export",

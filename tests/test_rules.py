@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backtrack import rules
+from backtrack import rules, rules_steps
 from backtrack.models import AXES, CheckIn, Exercise, Plan, PlanChange, SetEntry, Suggestion
 from backtrack.units import Unit
 
@@ -832,7 +832,7 @@ def above_start(exercise: Exercise, current: Plan) -> bool:
     """Whether any axis of `current` is above the drill's starting value (room to regress)."""
     return (
         current.rom_level > 1
-        or current.load_kg > exercise.start_load_kg + rules.EPSILON_KG
+        or current.load_kg > exercise.start_load_kg + rules_steps.EPSILON_KG
         or current.sets > exercise.sets
     )
 

@@ -75,11 +75,19 @@ from backtrack.models import (
     Suggestion,
 )
 from backtrack.red_flags import advice, check_keys
+from backtrack.rules_steps import (
+    axis_text,
+    join,
+    plan_text,
+    points,
+    regress_step,
+    set_names,
+    step_up,
+)
 from backtrack.settings import DEFAULTS, RuleSettings
-from backtrack.units import Unit, format_load, format_number
+from backtrack.units import Unit, format_number
 
 LOAD_TOLERANCE_KG = 0.01  # a set within this of the plan's load counts (lb rounding)
-EPSILON_KG = 1e-9  # float slack when comparing loads with caps and starting values
 BASELINE_WINDOW = timedelta(hours=24)
 RESPONSE_WINDOW = timedelta(hours=96)
 MISSED_SETS = 2  # counted sets below the rep range, in two sessions running, that regress
@@ -93,8 +101,6 @@ _PROGRESS_ACTION: dict[Axis, Action] = {
     "load": "progress_load",
     "volume": "progress_volume",
 }
-_AXIS_OF_CHANGE: dict[str, Axis] = {kind: axis for axis, kind in _PROGRESS_ACTION.items()}
-_REGRESS_ORDER: tuple[Axis, ...] = ("rom", "load", "volume")
 _STOP = "stop this drill and contact your clinician"
 
 
@@ -149,7 +155,7 @@ def suggest(
         return _hold(
             exercise,
             plan,
-            f"No session logged yet: start here — {_plan_text(exercise, plan, unit)}",
+            f"No session logged yet: start here — {plan_text(exercise, plan, unit)}",
             rule="start",
         )
     day = max(s.session_date for s in session)
@@ -163,7 +169,7 @@ def suggest(
             exercise,
             plan,
             f"Your session on {day.isoformat()} has already been judged: "
-            f"log your next session at this plan ({_plan_text(exercise, plan, unit)})",
+            f"log your next session at this plan ({plan_text(exercise, plan, unit)})",
             rule="judged",
         )
 
@@ -242,7 +248,7 @@ def _assess(
                 "regress",
                 "rise",
                 f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-                f"({_points(settings.rise_regress)} or more)",
+                f"({points(settings.rise_regress)} or more)",
             )
 
     # 3. missed the rep range twice running at this plan (on the same side)
@@ -295,7 +301,7 @@ def _assess(
             "hold",
             "sore",
             f"Back pain rose from {baseline.pain} to {response.pain} by the next check-in "
-            f"({_points(rise)}): keep training at this plan, but not a day to progress (a rise of "
+            f"({points(rise)}): keep training at this plan, but not a day to progress (a rise of "
             f"{settings.rise_regress} steps back)",
         )
 
@@ -443,12 +449,12 @@ class _Judge:
     def progress(self, because: str) -> Suggestion:
         """One step up on the first axis of the progression order not at its cap, else hold."""
         for axis in self.exercise.progression:
-            stepped = _step_up(self.exercise, self.plan, axis)
+            stepped = step_up(self.exercise, self.plan, axis)
             if stepped is not None:
                 return self._suggestion(
                     _PROGRESS_ACTION[axis],
                     stepped,
-                    f"{because}: next time, {_axis_text(self.exercise, stepped, axis, self.unit)}",
+                    f"{because}: next time, {axis_text(self.exercise, stepped, axis, self.unit)}",
                     "progress",
                 )
         return self.hold(
@@ -463,7 +469,7 @@ class _Judge:
         With every axis at (or below) its starting value: a pain regress (rules 1-2) is a
         stop; the rep-range regress (rule 3) is a hold asking for a review.
         """
-        step = _regress_step(self.exercise, self.plan, self.changes)
+        step = regress_step(self.exercise, self.plan, self.changes)
         if step is None:
             if rule == "missed":
                 return self.hold(
@@ -480,18 +486,18 @@ class _Judge:
         return self._suggestion(
             "regress",
             stepped,
-            f"{because}: back to {_axis_text(self.exercise, stepped, axis, self.unit)}",
+            f"{because}: back to {axis_text(self.exercise, stepped, axis, self.unit)}",
             rule,
         )
 
     def layoff(self, days: int) -> Suggestion:
         """Back after a break of `days`: one step lower, or a hold at the starting plan."""
         since = f"{days} days since your last {self.exercise.name}"
-        step = _regress_step(self.exercise, self.plan, self.changes)
+        step = regress_step(self.exercise, self.plan, self.changes)
         if step is None:
             return self.hold(
                 f"{since}: come back at your starting plan "
-                f"({_plan_text(self.exercise, self.plan, self.unit)})",
+                f"({plan_text(self.exercise, self.plan, self.unit)})",
                 "layoff",
             )
         axis, stepped = step
@@ -499,7 +505,7 @@ class _Judge:
             "regress",
             stepped,
             f"{since}: come back one step lower — "
-            f"{_axis_text(self.exercise, stepped, axis, self.unit)}",
+            f"{axis_text(self.exercise, stepped, axis, self.unit)}",
             "layoff",
         )
 
@@ -619,18 +625,16 @@ def _gaps(sets: Sequence[SetEntry], plan: Plan, settings: RuleSettings) -> list[
             gaps.append(f"{len(reached)} of {len(counted)} sets reached {plan.reps_max} reps")
     no_rpe = [s for s in counted if s.rpe is None]
     if no_rpe:
-        gaps.append(f"RPE not recorded on {_set_names(no_rpe)}")
+        gaps.append(f"RPE not recorded on {set_names(no_rpe)}")
     hard = [s for s in counted if s.rpe is not None and s.rpe > settings.easy_rpe]
     if hard:
-        gaps.append(
-            _join([f"set {s.set_number} was RPE {format_number(s.rpe or 0)}" for s in hard])
-        )
+        gaps.append(join([f"set {s.set_number} was RPE {format_number(s.rpe or 0)}" for s in hard]))
     no_pain = [s for s in counted if s.pain is None]
     if no_pain:
-        gaps.append(f"pain not recorded on {_set_names(no_pain)}")
+        gaps.append(f"pain not recorded on {set_names(no_pain)}")
     sore = [s for s in counted if s.pain is not None and s.pain > settings.progress_pain_max]
     if sore:  # caught earlier by the pain rules; kept so this list alone is complete
-        gaps.append(_join([f"set {s.set_number} hurt at {s.pain}/10" for s in sore]))
+        gaps.append(join([f"set {s.set_number} hurt at {s.pain}/10" for s in sore]))
     return gaps
 
 
@@ -644,9 +648,9 @@ def _uncounted_text(sets: Sequence[SetEntry], plan: Plan, counted: int) -> str:
             short["load"].append(entry)
         elif _below_rom(entry, plan):
             short["ROM"].append(entry)
-    why = _join(
+    why = join(
         [
-            f"{_set_names(group)} {'was' if len(group) == 1 else 'were'} below the plan's {what}"
+            f"{set_names(group)} {'was' if len(group) == 1 else 'were'} below the plan's {what}"
             for what, group in short.items()
             if group
         ]
@@ -717,123 +721,3 @@ def _missing_checkin_reason(day: date, no_baseline: bool, no_response: bool) -> 
         f"No next-day check-in after {after}: record 'back pain right now' "
         "(the next morning is best)"
     )
-
-
-# -- plan steps ----------------------------------------------------------------------------
-
-
-def _step_up(exercise: Exercise, plan: Plan, axis: Axis) -> Plan | None:
-    """One step up on `axis`, never past its cap; None when the axis is at (or above) its cap."""
-    if axis == "rom":
-        if plan.rom_level >= exercise.max_rom_level:
-            return None
-        return plan.model_copy(update={"rom_level": plan.rom_level + 1})
-    if axis == "load":
-        if plan.load_kg >= exercise.max_load_kg - EPSILON_KG:
-            return None
-        load = min(plan.load_kg + exercise.load_increment_kg, exercise.max_load_kg)
-        return plan.model_copy(update={"load_kg": _clean(load)})
-    if plan.sets >= exercise.max_sets:
-        return None
-    return plan.model_copy(update={"sets": plan.sets + 1})
-
-
-def _step_down(exercise: Exercise, plan: Plan, axis: Axis) -> Plan | None:
-    """One step down on `axis`, never below its start; None when it is at (or below) its start.
-
-    Load steps down by the drill's increment, stopping at the starting load.
-    """
-    if axis == "rom":
-        if plan.rom_level <= 1:
-            return None
-        return plan.model_copy(update={"rom_level": plan.rom_level - 1})
-    if axis == "load":
-        if plan.load_kg <= exercise.start_load_kg + EPSILON_KG:
-            return None
-        load = max(plan.load_kg - exercise.load_increment_kg, exercise.start_load_kg)
-        return plan.model_copy(update={"load_kg": _clean(load)})
-    if plan.sets <= exercise.sets:
-        return None
-    return plan.model_copy(update={"sets": plan.sets - 1})
-
-
-def _regress_step(
-    exercise: Exercise, plan: Plan, changes: Sequence[PlanChange]
-) -> tuple[Axis, Plan] | None:
-    """The regress step: undo the last progression not undone yet if it stays at or above
-    start, else one step down on the first axis above start (ROM, load, sets); None if none is.
-    """
-    undo = _last_progression(changes)
-    for axis in ([undo] if undo is not None else []) + list(_REGRESS_ORDER):
-        stepped = _step_down(exercise, plan, axis)
-        if stepped is not None:
-            return axis, stepped
-    return None
-
-
-def _last_progression(changes: Sequence[PlanChange]) -> Axis | None:
-    """The axis of the most recent accepted progression that no regress has undone yet.
-
-    Accepted rules changes are walked in time order as a stack: a progression pushes its
-    axis, a regress pops the newest one. Holds and clinician overrides are skipped.
-    """
-    stack: list[Axis] = []
-    for change in sorted(changes, key=lambda c: _utc(c.at)):  # stable: ties keep their order
-        if change.kind in _AXIS_OF_CHANGE:
-            stack.append(_AXIS_OF_CHANGE[change.kind])
-        elif change.kind == "regress" and stack:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
-def _clean(kg: float) -> float:
-    """A load without float noise (2.5 + 0.1 steps stay readable)."""
-    return round(kg, 6)
-
-
-# -- words ---------------------------------------------------------------------------------
-
-
-def _axis_text(exercise: Exercise, plan: Plan, axis: Axis, unit: Unit) -> str:
-    """The plan's value on `axis` in words: 'ROM level 3 — fingertips to toes', '22.5 kg'."""
-    if axis == "rom":
-        return _rom_text(exercise, plan.rom_level)
-    if axis == "load":
-        return format_load(plan.load_kg, unit)
-    return f"{plan.sets} sets"
-
-
-def _rom_text(exercise: Exercise, level: int) -> str:
-    """'ROM level 2 — fingertips to mid-shin' (or just 'ROM level 6' off the ladder)."""
-    if 1 <= level <= exercise.max_rom_level:
-        return f"ROM level {level} — {exercise.rom_label(level)}"
-    return f"ROM level {level}"
-
-
-def _plan_text(exercise: Exercise, plan: Plan, unit: Unit) -> str:
-    """'3 x 6-8 at 0 kg, ROM level 1 — fingertips to knees'."""
-    reps = (
-        str(plan.reps_min) if plan.reps_min == plan.reps_max else f"{plan.reps_min}-{plan.reps_max}"
-    )
-    return (
-        f"{plan.sets} x {reps} at {format_load(plan.load_kg, unit)}, "
-        f"{_rom_text(exercise, plan.rom_level)}"
-    )
-
-
-def _points(count: int) -> str:
-    """'1 point', '2 points'."""
-    return f"{count} point" if count == 1 else f"{count} points"
-
-
-def _set_names(sets: Sequence[SetEntry]) -> str:
-    """'set 2', 'sets 1 and 3', 'sets 1, 2 and 3'."""
-    numbers = [str(s.set_number) for s in sets]
-    return f"{'set' if len(numbers) == 1 else 'sets'} {_join(numbers)}"
-
-
-def _join(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
