@@ -219,6 +219,7 @@ def test_check_in_log_a_set_quit_and_find_it_in_the_database(
         lambda t: "Back pain right now?" not in t and "Log set 1 of Jefferson curl" in t,
         "today's page after the check-in",
     )
+    pane.wait_for(lambda t: "Back pain 3/10 recorded" in t, "the check-in saved")
     assert read_db(db, "SELECT pain FROM checkins") == [(3,)]
 
     pane.press("Enter")  # the cursor goes to the reps box; Tab moves to the next box

@@ -132,6 +132,7 @@ class TextTable(DataTable[RenderableType]):
         (what Rich's measure returns for them, without its overhead), others by DataTable."""
         others = []
         columns = self.ordered_columns
+        widths = [column.content_width for column in columns]
         for row_key in new_rows:
             row = self.rows.get(row_key)
             values = self._data.get(row_key)
@@ -147,3 +148,9 @@ class TextTable(DataTable[RenderableType]):
                 if width > column.content_width:
                     column.content_width = width
         super()._update_dimensions(others)
+        if widths != [column.content_width for column in columns]:
+            # Cells and lines drawn before the table went idle were cached at the old widths
+            # under the same count; DataTable counts on a Resize to move it on, which a wider
+            # table inside the same region never gets (seen: '12.5' for '12.5 kg').
+            self._update_count += 1
+            self.refresh()
