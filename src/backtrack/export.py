@@ -6,14 +6,11 @@ import into an empty database then export again gives identical bytes.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +18,7 @@ from typing import IO, Any
 
 from backtrack.catalog import Catalog
 from backtrack.clock import parse_moment
+from backtrack.durable import replaced_text_file
 from backtrack.models import Athlete
 from backtrack.store import (
     InvalidValue,
@@ -106,25 +104,8 @@ def export_to_file(
     file is private to the user (0600). Returns the row count.
     """
     write = write or write_csv
-    path = Path(path)
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    except OSError as exc:  # name the file asked for, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write(store, out, athlete=athlete, since=since, until=until)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with replaced_text_file(Path(path)) as out:
+        count = write(store, out, athlete=athlete, since=since, until=until)
     return count
 
 

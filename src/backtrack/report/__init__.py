@@ -12,13 +12,12 @@ Importing this package loads none of them (no matplotlib, no store).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from backtrack.durable import replaced_text_file
 
 if TYPE_CHECKING:
     from backtrack.models import Athlete
@@ -69,24 +68,8 @@ def write_html(report: Report, path: Path) -> Path:
     failure leaves no file and no half of one); the path. OSError names `path`."""
     text = html_of(report)
     path = Path(path)
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with replaced_text_file(path) as out:
+        out.write(text)
     return path
 
 
