@@ -92,7 +92,7 @@ def test_the_first_look_draws_the_same_plan_line_as_the_open_store(catalog: Cata
 
 def test_every_line_fits_the_card_whatever_the_plan(catalog: Catalog) -> None:
     """Names, plans up to each drill's caps in kg and lb, extra sets and every marker: no
-    line wider than the card (app.tcss cuts, never wraps, but nothing should need it)."""
+    line wider than the card (today.tcss cuts, never wraps, but nothing should need it)."""
     for exercise in catalog:
         for sets, reps, load, rom, unit, extra in product(
             range(1, exercise.max_sets + 1),
@@ -207,7 +207,7 @@ async def test_the_cards_follow_a_decision(
 
 def test_the_first_frame_lays_the_cards_out_as_the_cards_do(catalog: Catalog) -> None:
     """The list's first frame (one widget) has each card's four lines and the blank line
-    between cards (app.tcss: height 4, a margin under every card but the last)."""
+    between cards (today.tcss: height 4, a margin under every card but the last)."""
     plan = Plan(exercise_id=CURL, sets=3, reps_min=6, reps_max=8, load_kg=0, rom_level=1)
     drills = [
         glance_drill(catalog, e.id, plan.model_copy(update={"exercise_id": e.id})) for e in catalog

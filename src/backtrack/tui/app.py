@@ -87,7 +87,13 @@ class Opening(NamedTuple):
 class BacktrackApp(App[None]):
     """The gym-floor app for one athlete's log."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "today.tcss"]  # noqa: RUF012 (as the breakpoints below)
+    # Every screen gets a class for its width and one for its height (Textual sets them on
+    # resize); the stylesheets arrange each screen by them: wide as designed, medium wraps the
+    # set form, narrow (a phone or a tablet in a browser) stacks everything in one column;
+    # short screens drop borders and spacing before they drop content.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     TITLE = "backtrack"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "show_timer", "Timer", tooltip="The big rest timer and set stopwatch"),

@@ -132,11 +132,6 @@ def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
 class TodayScreen(Screen[None]):
     """The lifter's page for today's session."""
 
-    # Under 30 rows the drill cards close up (app.tcss), leaving the rest timer the room.
-    # (Not annotated ClassVar: Textual declares it `ClassVar[...] | None`, which mypy reads as
-    # an instance variable, and refuses a ClassVar over it.)
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "log", "Log set", tooltip="Type the next set in the form"),
         Binding("e", "edit", "Edit", tooltip="Change the selected set"),

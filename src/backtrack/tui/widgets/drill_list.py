@@ -19,7 +19,7 @@ from backtrack.units import Unit, format_load
 if TYPE_CHECKING:
     from backtrack.store.glance import DrillGlance
 
-# The columns a card's text has: the side panel's 30 (app.tcss `#side`) less its right
+# The columns a card's text has: the side panel's 30 (today.tcss `#side`) less its right
 # padding, the list's border and the card's padding. The lines are made to fit in it.
 CARD_WIDTH = 25
 INDENT = "  "  # the lines under the drill's name start under its first letter
