@@ -7,7 +7,7 @@ import sqlite3
 import time
 
 from backtrack.store import Store
-from backtrack.tui.screens import today as today_module
+from backtrack.tui.screens import today_checkin
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.screens.red_flags import RedFlagsScreen
 from backtrack.tui.screens.today import TodayScreen
@@ -97,7 +97,7 @@ async def test_c_checks_in_again(make_app, store: Store):
 async def test_a_check_in_the_busy_database_refuses_is_kept_and_saved_later(
     make_app, store: Store, db_path, monkeypatch
 ):
-    monkeypatch.setattr(today_module, "CHECK_IN_RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(today_checkin, "CHECK_IN_RETRY_SECONDS", 0.2)
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)

@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 from backtrack import progression
 from backtrack.store import Store
-from backtrack.tui.screens import today as today_module
+from backtrack.tui.screens import today_checkin
 from backtrack.tui.screens.alert import AlertScreen
 from backtrack.tui.screens.checkin import CheckInScreen
 from backtrack.tui.screens.confirm import ConfirmScreen
@@ -212,7 +212,7 @@ async def test_a_busy_database_keeps_the_pain_and_the_symptoms(
     """The advice shows at once (it needs nothing from the log); the answer, symptoms and
     all, is kept and saved once the database lets it; a new pain number meanwhile does
     not take the symptoms back."""
-    monkeypatch.setattr(today_module, "CHECK_IN_RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(today_checkin, "CHECK_IN_RETRY_SECONDS", 0.2)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

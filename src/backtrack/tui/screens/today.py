@@ -4,20 +4,16 @@ The screen has two modes. With the cursor in the set table, single keys act (Ent
 e edits, x deletes, u undoes, a/d accept or decline, left/right or 1-9 pick a drill). Enter
 puts the cursor in the form; Enter there commits the set and brings the cursor back.
 
-A two-sided drill (the side bend, the windmill) is logged by side: the form offers L first,
-then after each set the side the lifter's order gives (alternating, or all of one side
-first); w switches the next set to the other side and o switches the order, which is
-remembered per drill. The rest after a set is the drill's full rest, or its shorter
-side-switch rest when the next set is on the other side. The first start after sides came
-says once, in a note, how many earlier sets of these drills keep no side.
+A two-sided drill (the side bend, the windmill) is logged by side, in the lifter's order of
+the sides (`today_sides.SideFlow`). The rest after a set is the drill's full rest, or its
+shorter side-switch rest when the next set is on the other side.
+
 a/d do nothing on a suggestion that is no decision (dimmed; pressed, they say why), and
 accepting a stop asks first: a stopped drill leaves the session and is listed apart, in the
 error colour, with the command that resumes it.
 
-The check-in (c, and on arrival) asks the pain number, then the red-flag questions when
-`progression.ask_red_flags` says they are due (always when the lifter reports a symptom
-with !). Any yes brings the advice on a full screen at once; a check-in at the athlete's
-flare level brings the flare guidance as soon as it is saved, before any set is logged.
+The check-in (c, and on arrival; ! to report a symptom) asks the pain number and, when due,
+the red-flag questions (`today_checkin.CheckInFlow`).
 
 All database work runs in thread workers, one at a time (see `service.Gym`), and posts a
 message back; a failure is shown and the form keeps what was typed (a check-in answer that
@@ -38,8 +34,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -55,30 +49,18 @@ from textual.widgets import DataTable, Footer, Static
 from backtrack.errors import StoreError
 from backtrack.tui.host import host
 from backtrack.tui.messages import (
-    CheckedIn,
     Decided,
     FirstLookShown,
-    RedFlagsDue,
     SetDeleted,
     SetLogged,
     SetTimed,
     SetUpdated,
-    SideOrderSaved,
-    SidesNotice,
     StoreFailed,
     TodayLoaded,
 )
-from backtrack.tui.service import (
-    ORDER_WORDS,
-    OTHER_ORDER,
-    CheckInAnswer,
-    DrillToday,
-    Gym,
-    TodayView,
-    can_decide,
-    next_side,
-    refusal,
-)
+from backtrack.tui.screens.today_checkin import CHECK_IN, CheckInFlow
+from backtrack.tui.screens.today_sides import SIDE_ORDER, SideFlow
+from backtrack.tui.service import DrillToday, Gym, TodayView, can_decide, refusal
 from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
 from backtrack.tui.widgets.rest_timer import RestDisplay
@@ -89,19 +71,11 @@ from backtrack.tui.widgets.top_bar import TopBar, day_text
 from backtrack.units import Unit, format_load
 
 if TYPE_CHECKING:
-    from textual.timer import Timer
-
-    from backtrack.models import SetEntry, Side
+    from backtrack.models import SetEntry
     from backtrack.store.glance import DrillGlance, Glance
-    from backtrack.tui.screens.red_flags import RedFlagReply
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
-CHECK_IN = "record the check-in"
-SIDE_ORDER = "remember the order of the sides"
-SIDES_NOTICE_SECONDS = 20  # how long the note about sets logged before sides stays up
-# A check-in that could not be saved (database busy) is kept and tried again this often.
-CHECK_IN_RETRY_SECONDS = 10.0
 # The rest of the page is mounted this long after the first look at the latest, should no
 # layout refresh tell that its first frame is on the terminal.
 FIRST_FRAME_LATEST = 0.3
@@ -129,8 +103,8 @@ def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
     )
 
 
-class TodayScreen(Screen[None]):
-    """The lifter's page for today's session."""
+class TodayScreen(CheckInFlow, SideFlow):
+    """The lifter's page for today's session (its check-in and its sides in their own parts)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "log", "Log set", tooltip="Type the next set in the form"),
@@ -181,14 +155,7 @@ class TodayScreen(Screen[None]):
         self.selected = 0
         self.drafts: dict[str, dict[str, str]] = {}  # typed but not logged, per drill
         self.form_drill: str | None = None  # the drill the form is filled for
-        # The side the lifter switched the next set to (w), per drill, until a set is logged.
-        self.chosen_sides: dict[str, Side] = {}
-        self._notice_asked = False  # the note about sets logged before sides: asked for
         self.logged: list[int] = []  # sets logged in this run, for undo
-        self.asked_check_in = False
-        self.unsaved_check_in: CheckInAnswer | None = None  # answered, not saved yet
-        self._check_in_retry: Timer | None = None
-        self._check_in_failing = False  # said so already: the retries fail quietly
 
     @property
     def attached(self) -> bool:
@@ -420,7 +387,11 @@ class TodayScreen(Screen[None]):
             if attempt(doing, work) and reload:
                 attempt("read today's log", lambda: TodayLoaded(self.gym.load()))
 
-        self.run_worker(job, name=doing, group=DB_GROUP, thread=True, exit_on_error=False)
+        self._in_db_queue(doing, job)
+
+    def _in_db_queue(self, name: str, job: Callable[[], None]) -> None:
+        """Run `job` in a thread worker after any earlier database work."""
+        self.run_worker(job, name=name, group=DB_GROUP, thread=True, exit_on_error=False)
 
     def reload(self) -> None:
         """Read today's log again."""
@@ -440,33 +411,6 @@ class TodayScreen(Screen[None]):
             return
         for action in waiting:
             action()
-
-    def _ask_sides_notice(self) -> None:
-        """Once, when today's page is first shown: whether to say that earlier sets of the
-        two-sided drills keep no side (a database that had sets before sides existed)."""
-
-        def job() -> None:
-            try:
-                count = self.gym.sides_notice()
-            except Exception:  # said another time: not worth a note of its own
-                return
-            if count:
-                self.post_message(SidesNotice(count))
-
-        self.run_worker(job, name="notices", group=DB_GROUP, thread=True, exit_on_error=False)
-
-    def on_sides_notice(self, message: SidesNotice) -> None:
-        """Say once that the sets logged before sides keep no side (not a question)."""
-        names = [e.name for e in self.gym.store.catalog if e.two_sided]
-        drills = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        sets = "set" if message.count == 1 else "sets"
-        self.notify(
-            f"{message.count} earlier {sets} of {drills} were logged before sides existed. "
-            "They keep no side ('-' in History) and are judged as one side, as before; "
-            "from now on each set is logged on its side.",
-            title="Left and right",
-            timeout=SIDES_NOTICE_SECONDS,
-        )
 
     def on_store_failed(self, message: StoreFailed) -> None:
         if message.doing == CHECK_IN:
@@ -489,129 +433,6 @@ class TodayScreen(Screen[None]):
             return
         drill = self.drill
         host(self).open_history(drill.exercise.id if drill is not None else None)
-
-    # -- check-in -----------------------------------------------------------------------
-
-    def action_check_in(self) -> None:
-        """Ask 'back pain right now' (0-10), then the red-flag questions when they are due."""
-        if self._later(self.action_check_in):
-            return
-        self._ask_pain(report=False)
-
-    def report_symptom(self) -> None:
-        """Report a red-flag symptom: back pain right now first (a check-in needs it), then
-        the red-flag questions, due or not."""
-        if self._later(self.report_symptom):
-            return
-        self._ask_pain(report=True)
-
-    def _ask_pain(self, *, report: bool) -> None:
-        from backtrack.tui.screens.checkin import CheckInScreen
-
-        kept = self.unsaved_check_in
-        dialog = CheckInScreen(
-            kept=kept.pain if kept else None, kept_flags=bool(kept and kept.flags), report=report
-        )
-        self.app.push_screen(dialog, partial(self._pain_answered, report=report))
-
-    def _pain_answered(self, pain: int | None, *, report: bool) -> None:
-        """The pain number is in: go on to the red-flag questions (always for a report;
-        else when `progression.ask_red_flags` says they are due), or save it."""
-        if pain is None:
-            if report:
-                self.notify("Nothing reported.", title="Report a symptom")
-            elif self.unsaved_check_in is None:
-                self.notify("No check-in today: the suggestions will say it is missing.")
-            return
-        answer = CheckInAnswer(pain, self.gym.clock.now())
-        if report:
-            self._ask_red_flags(answer)
-            return
-
-        def due() -> None:
-            try:
-                ask = self.gym.ask_red_flags(pain)
-            except Exception:  # when the log cannot say, ask: a question too many costs little
-                ask = True
-            self.post_message(RedFlagsDue(answer, ask))
-
-        self.run_worker(due, name="red flags due", group=DB_GROUP, thread=True, exit_on_error=False)
-
-    def on_red_flags_due(self, message: RedFlagsDue) -> None:
-        if message.ask:
-            self._ask_red_flags(message.answer)
-        else:
-            self._record(message.answer)
-
-    def _ask_red_flags(self, answer: CheckInAnswer) -> None:
-        from backtrack.tui.screens.red_flags import RedFlagsScreen
-
-        self.app.push_screen(RedFlagsScreen(), partial(self._flags_answered, answer))
-
-    def _flags_answered(self, answer: CheckInAnswer, reply: RedFlagReply | None) -> None:
-        """The red-flag questions are answered (or skipped): any yes brings up the advice at
-        once (it needs nothing from the log), and the check-in is saved."""
-        if reply is not None and reply.answered:
-            answer = replace(answer, flags=reply.flags, flags_asked=True)
-        if answer.flags:
-            from backtrack.tui.screens.alert import red_flag_alert
-
-            self.app.push_screen(red_flag_alert(answer.flags))
-        self._record(answer)
-
-    def _record(self, answer: CheckInAnswer) -> None:
-        """Save `answer` (replacing, not dropping, one that is still waiting to be saved)."""
-        kept = self.unsaved_check_in
-        self.unsaved_check_in = kept.replaced_by(answer) if kept is not None else answer
-        self._check_in_failing = False
-        self._save_check_in()
-
-    def _save_check_in(self) -> None:
-        """Record the answer kept in `unsaved_check_in`, as of the moment it was given."""
-        if self._check_in_retry is not None:
-            self._check_in_retry.stop()
-            self._check_in_retry = None
-        answer = self.unsaved_check_in
-        if answer is None:
-            return
-        self._db(CHECK_IN, lambda: CheckedIn(self.gym.check_in(answer), answer))
-
-    def _check_in_failed(self, message: StoreFailed) -> None:
-        """The check-in could not be saved: keep the answer, say so, try again later."""
-        answer = self.unsaved_check_in
-        if answer is None:
-            return
-        if not self._check_in_failing:
-            symptoms = " and the symptoms you reported" if answer.flags else ""
-            self.notify(
-                f"Could not record the check-in: {message.message}. Your answer, "
-                f"{answer.pain}/10{symptoms}, is kept and saved as soon as the database "
-                f"lets it (tried again every {CHECK_IN_RETRY_SECONDS:g} s).",
-                title="Check-in not saved yet",
-                severity="error",
-                timeout=12,
-            )
-        self._check_in_failing = True
-        if self._check_in_retry is None:
-            self._check_in_retry = self.set_timer(CHECK_IN_RETRY_SECONDS, self._save_check_in)
-
-    def on_checked_in(self, message: CheckedIn) -> None:
-        """The check-in is committed: say so, and show the flare guidance at once when its
-        pain is at the flare level (a red flag's advice is up already)."""
-        if self.unsaved_check_in is message.answer:  # (not a newer answer given meanwhile)
-            self.unsaved_check_in = None
-            self._check_in_failing = False
-            if self._check_in_retry is not None:
-                self._check_in_retry.stop()
-                self._check_in_retry = None
-        outcome = message.outcome
-        checkin = outcome.checkin
-        flagged = f" with red flags: {', '.join(checkin.red_flags)}" if checkin.red_flags else ""
-        self.notify(f"Back pain {checkin.pain}/10 recorded{flagged}.", title="Checked in")
-        if outcome.flare and not checkin.red_flags:
-            from backtrack.tui.screens.alert import flare_alert
-
-            self.app.push_screen(flare_alert(outcome.flare))
 
     # -- logging and editing -------------------------------------------------------------
 
@@ -665,21 +486,6 @@ class TodayScreen(Screen[None]):
         self.notify(_set_words(entry, self.gym.athlete.unit), title=f"Set {number} logged")
         self.query_one(SetTable).focus()
 
-    def _side_after(self, entry: SetEntry) -> Side | None:
-        """The side the set after `entry` (just logged) is offered on, by the lifter's
-        order, from today's sets of its drill; None for a one-sided drill, and once both
-        sides have the plan's sets (the next set is another drill's: a full rest)."""
-        if entry.side is None or self.view is None:
-            return None
-        drill = next((d for d in self.view.drills if d.exercise.id == entry.exercise_id), None)
-        if drill is None:
-            return None
-        sets = [*(s for s in drill.sets if s.id != entry.id), entry]
-        planned = drill.plan.sets
-        if all(sum(1 for s in sets if s.side == side) >= planned for side in ("L", "R")):
-            return None
-        return next_side(drill.side_order, sets, planned)
-
     def _forget_draft(self, exercise_id: str) -> None:
         """The form's values are saved: let the next view refill it from the new set (on
         the side the lifter's order gives)."""
@@ -687,66 +493,6 @@ class TodayScreen(Screen[None]):
         self.chosen_sides.pop(exercise_id, None)
         if self.form_drill == exercise_id:
             self.form_drill = None
-
-    # -- sides ---------------------------------------------------------------------------
-
-    def action_switch_side(self) -> None:
-        """Offer the next set of a two-sided drill on the other side."""
-        if self._later(self.action_switch_side):
-            return
-        drill = self.drill
-        if drill is None:
-            return
-        exercise = drill.exercise
-        if not exercise.two_sided:
-            self.notify(f"{exercise.name} is done on one side: no side to switch.")
-            return
-        form = self.form
-        if form.editing is not None:
-            self.notify(
-                "A logged set keeps its side: to move it, delete it (x) and log it again.",
-                title="Editing a set",
-            )
-            return
-        typed = form.is_dirty
-        form.switch_side()
-        if form.side is None:
-            return
-        self.chosen_sides[exercise.id] = form.side
-        if not typed:  # nothing typed yet: start from that side's last set
-            form.fill(drill.prefill(self.gym.athlete, form.side))
-
-    def action_side_order(self) -> None:
-        """Switch the order of the sides of the drill on show (alternating, or all of one
-        side first) and remember it; the next set is offered by the new order."""
-        if self._later(self.action_side_order):
-            return
-        drill, view = self.drill, self.view
-        if drill is None or view is None:
-            return
-        exercise = drill.exercise
-        if not exercise.two_sided:
-            self.notify(f"{exercise.name} is done on one side: it has no order of sides.")
-            return
-        form = self.form
-        if form.editing is not None:
-            self.notify("Save or leave the set being edited first (Enter or Esc).")
-            return
-        order = OTHER_ORDER[drill.side_order]
-        changed = replace(drill, side_order=order)
-        self.view = replace(view, drills=tuple(changed if d is drill else d for d in view.drills))
-        self.chosen_sides.pop(exercise.id, None)
-        form.show_order(order)
-        next_up = changed.next_side
-        if self.form_drill == exercise.id and form.is_dirty and next_up is not None:
-            form.show_side(next_up)  # what was typed stays; the side follows the order
-        self.render_view()
-        self.notify(f"{exercise.name}: {ORDER_WORDS[order]}.", title="Order of the sides")
-        exercise_id = exercise.id
-        self._db(
-            SIDE_ORDER,
-            lambda: SideOrderSaved(exercise_id, self.gym.set_side_order(exercise_id, order)),
-        )
 
     def action_edit(self) -> None:
         """Change the selected set in the form."""
