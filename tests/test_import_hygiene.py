@@ -23,8 +23,10 @@ STORE = [
     "backtrack.store.log",
     "backtrack.store.migrations",
     "backtrack.store.plans",
+    "backtrack.store.quick_log",
     "backtrack.store.report_reads",
     "backtrack.store.safety",
+    "backtrack.store.schema_state",
     "backtrack.store.sets",
     "backtrack.store.sqlite_lib",
     "backtrack.store.values",
@@ -32,6 +34,7 @@ STORE = [
 DOMAIN = [
     "backtrack.models",
     "backtrack.catalog",
+    "backtrack.catalog_quick",
     "backtrack.rules",
     "backtrack.rules_steps",
     "backtrack.settings",
@@ -227,6 +230,62 @@ def test_light_commands_never_import_textual(command, logged_db, tmp_path) -> No
     assert not serve_modules(modules), sorted(serve_modules(modules))[:5]
 
 
+# What `backtrack log` must not load for an athlete and drill it has seen before: pydantic
+# and the models (about 70 ms), sqlite-utils (about 35 ms) and what they bring, the full
+# Store, the rules. Issue 17: the command is held to 4x `python -c "import click, sqlite3"`.
+HEAVY_FOR_LOG = (
+    "pydantic",
+    "pydantic_core",
+    "sqlite_utils",
+    "numpy",
+    "pandas",
+    "dateutil",
+    "backtrack.models",
+    "backtrack.store.log",
+    "backtrack.store.values",
+    "backtrack.store.migrations",
+    "backtrack.store.sqlite_lib",
+    "backtrack.rules",
+    "backtrack.progression",
+    "textual",
+    "matplotlib",
+)
+
+
+def heavy_for_log(modules: set[str]) -> set[str]:
+    return {m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY_FOR_LOG)}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],
+        ["--load", "22.5", "--unit", "lb", "--rpe", "7.5", "--pain", "2", "--rom", "2"],
+        ["--rir", "2", "--at", "2026-11-25T08:15:03+01:00"],
+    ],
+    ids=["plain", "every-value", "rir-and-at"],
+)
+def test_log_loads_neither_pydantic_nor_sqlite_utils(extra, logged_db) -> None:
+    """`backtrack log` of a known athlete and drill takes the quick path (store/quick_log.py):
+    the set is written with sqlite3 alone, the catalog checked without pydantic."""
+    args = ["log", "jefferson-curl", "--reps", "8", *extra, "--db", str(logged_db)]
+    modules = modules_after_command(args)
+    assert "backtrack.store.quick_log" in modules
+    assert not heavy_for_log(modules), sorted(heavy_for_log(modules))[:8]
+    two_sided = ["log", "half-kneeling-side-bend", "--reps", "6", "--side", "r"]
+    modules = modules_after_command([*two_sided, "--db", str(logged_db)])
+    assert not heavy_for_log(modules), sorted(heavy_for_log(modules))[:8]
+
+
+def test_log_takes_the_full_path_when_it_must(logged_db) -> None:
+    """A note (free text, cleaned by the store) or a new athlete (created, with their plans,
+    by the Store) goes the full way: the check above is not vacuous."""
+    note = ["log", "jefferson-curl", "--reps", "8", "--note", "easy", "--db", str(logged_db)]
+    assert "backtrack.models" in modules_after_command(note)
+    new = ["log", "jefferson-curl", "--reps", "8", "--athlete", "Bo", "--db", str(logged_db)]
+    assert "backtrack.models" in modules_after_command(new)
+
+
 def serve_modules(modules: set[str]) -> set[str]:
     """textual-serve and aiohttp (the optional `serve` extra): only `backtrack serve`."""
     heavy = ("textual_serve", "aiohttp", "backtrack.cli.web")
@@ -320,6 +379,11 @@ def test_store_package_is_light_and_its_reexports_resolve() -> None:
 def test_opening_the_log_does_not_load_numpy() -> None:
     """sqlite-utils would import numpy (brought by matplotlib for the report) on every
     command that opens the log; store/sqlite_lib.py keeps it out."""
-    modules = imported_after("import backtrack.store.connection, backtrack.store.log")
+    modules = imported_after(
+        "import sys, tempfile, pathlib\n"
+        "from backtrack.catalog import load_catalog\n"
+        "from backtrack.store import Store\n"
+        "Store.open(pathlib.Path(tempfile.mkdtemp()) / 'log.db', load_catalog()).close()"
+    )
     assert "sqlite_utils" in modules
     assert not {"numpy", "pandas"} & modules

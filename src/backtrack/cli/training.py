@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -19,7 +19,61 @@ from backtrack.red_flags import RED_FLAGS
 from backtrack.units import MAX_LOAD_KG, Unit, format_load, format_number, to_kg
 
 if TYPE_CHECKING:  # the models (pydantic) load when a command opens the store
-    from backtrack.models import Athlete, Exercise, Plan, SetEntry, Suggestion
+    from backtrack.models import Athlete, Exercise, Plan, Suggestion
+    from backtrack.store.quick_log import LoggedSet
+
+
+class _Drill(Protocol):
+    """What a command's checks and words need of a drill (`Exercise`, or `QuickDrill`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def max_rom_level(self) -> int: ...
+
+    @property
+    def two_sided(self) -> bool: ...
+
+    def rom_label(self, level: int) -> str: ...
+
+
+class _Set(Protocol):
+    """What a logged set's words need (`SetEntry`, or the quick path's `LoggedSet`)."""
+
+    @property
+    def reps(self) -> int: ...
+
+    @property
+    def load(self) -> float: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def rom_level(self) -> int: ...
+
+    @property
+    def rpe(self) -> float | None: ...
+
+    @property
+    def pain(self) -> int | None: ...
+
+    @property
+    def note(self) -> str | None: ...
+
+
+class _LoggedSet(_Set, Protocol):
+    """A set as `log` reports it: its number in the session, its side and its date."""
+
+    @property
+    def set_number(self) -> int: ...
+
+    @property
+    def side(self) -> str | None: ...
+
+    @property
+    def session_date(self) -> date: ...
 
 
 def _exercise(catalog: Catalog, drill: str) -> Exercise:
@@ -36,7 +90,7 @@ def _unit_before_opening(db: Path | None, unit: Unit | None) -> Unit | None:
     return unit or (None if _db_path(db).exists() else "kg")
 
 
-def _refuse_rom(exercise: Exercise, rom: int | None) -> None:
+def _refuse_rom(exercise: _Drill, rom: int | None) -> None:
     """A usage error if `rom` is not a level on the drill's ROM ladder."""
     if rom is not None and rom > exercise.max_rom_level:
         raise click.BadParameter(
@@ -54,7 +108,7 @@ def _plan_words(exercise: Exercise, plan: Plan, athlete: Athlete) -> str:
     )
 
 
-def _set_words(exercise: Exercise, entry: SetEntry) -> str:
+def _set_words(exercise: _Drill, entry: _Set) -> str:
     """A logged set in words, in the unit it was typed in, with RPE, pain and note if given."""
     parts = [
         f"{entry.reps} reps at {format_number(entry.load)} {entry.unit}",
@@ -117,6 +171,23 @@ def log(
         raise click.UsageError("give --rpe or --rir, not both")
     if rir is not None:
         rpe = float(10 - rir)
+    quick = _log_quickly(
+        drill,
+        db,
+        athlete,
+        reps=reps,
+        load=load,
+        unit=unit,
+        rom=rom,
+        rpe=rpe,
+        pain=pain,
+        note=note,
+        side=side,
+        at=at,
+    )
+    if quick is not None:
+        click.echo(_logged_words(*quick))
+        return
     catalog = _catalog()
     exercise = _exercise(catalog, drill)
     _refuse_rom(exercise, rom)
@@ -141,11 +212,82 @@ def log(
             session_date=at[1] if at else None,
             side=side.upper() if side else None,
         )
-    click.echo(
+    click.echo(_logged_words(exercise, person.name, entry))
+
+
+def _logged_words(exercise: _Drill, name: str, entry: _LoggedSet) -> str:
+    """What `log` prints of a set it logged for the athlete called `name`."""
+    return (
         f"Logged {exercise.name} set {entry.set_number}{_side_words(entry.side)} on "
-        f"{entry.session_date} "
-        f"for {person.name}: {_set_words(exercise, entry)}"
+        f"{entry.session_date} for {name}: {_set_words(exercise, entry)}"
     )
+
+
+class _NotPlain(Exception):
+    """The quick path met what only the store does (see `store/quick_log.py`)."""
+
+
+def _log_quickly(
+    drill: str,
+    db: Path | None,
+    athlete: str,
+    *,
+    reps: int,
+    load: float | None,
+    unit: Unit | None,
+    rom: int | None,
+    rpe: float | None,
+    pain: int | None,
+    note: str | None,
+    side: str | None,
+    at: tuple[datetime, date] | None,
+) -> tuple[_Drill, str, LoggedSet] | None:
+    """`log`'s plain case without pydantic or sqlite-utils: the drill, the athlete's name and
+    the set, committed; or None, with nothing written, for `log` to do it the full way.
+
+    The catalog is checked by `catalog_quick` and the set written by `store.quick_log`;
+    the refusals on the way are the full path's own, made in the same order (the drill, its
+    ROM and side, the load in a known unit, the athlete's name before the file is opened).
+    """
+    from backtrack.catalog_quick import quick_catalog
+    from backtrack.store.quick_log import QuickLog, plain_name
+
+    catalog = quick_catalog()
+    if catalog is None:
+        return None
+    exercise = catalog.get(drill)
+    _refuse_rom(exercise, rom)
+    _refuse_side(exercise, side)
+    known_unit = _unit_before_opening(db, unit)
+    if known_unit is not None:
+        _refuse_log_load(load, known_unit)
+    path = _db_path(db)
+    if note is not None or not plain_name(athlete) or not path.exists():
+        return None
+    try:
+        with QuickLog.opened(path) as store, store.write():
+            person = store.athlete(athlete)
+            if person is None:
+                raise _NotPlain
+            _refuse_log_load(load, unit or person.unit)
+            entry = store.log_set(
+                person,
+                exercise,
+                reps=reps,
+                load=load,
+                unit=unit or person.unit,
+                rom_level=rom,
+                rpe=rpe,
+                pain=pain,
+                at=at[0] if at else None,
+                session_date=at[1] if at else None,
+                side=side.upper() if side else None,
+            )
+            if entry is None:
+                raise _NotPlain
+    except _NotPlain:
+        return None
+    return exercise, person.name, entry
 
 
 def _side_words(side: str | None) -> str:
@@ -153,7 +295,7 @@ def _side_words(side: str | None) -> str:
     return {"L": " on the left", "R": " on the right"}.get(side or "", "")
 
 
-def _refuse_side(exercise: Exercise, side: str | None) -> None:
+def _refuse_side(exercise: _Drill, side: str | None) -> None:
     """A usage error unless `side` is given for a two-sided drill and only for one."""
     if exercise.two_sided and side is None:
         raise click.UsageError(f"{exercise.name} is done on both sides: give --side L or --side R")

@@ -15,7 +15,7 @@ database open, and keeps the file it replaces as ``backtrack.db.replaced-<UTC mo
 
 It works on files and reads no table of the log: the backup API, the integrity check of a
 backup file and the exclusive-lock probe that tells whether another process has the database
-open. It imports nothing else of the store but the migrations, so opening the database
+open. It imports nothing else of the store but schema_state.py, so opening the database
 (connection.py) can make the daily backup without a cycle; ``backup_now``, which opens the
 database first, lives in connection.py.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 from backtrack.clock import Clock, SystemClock
 from backtrack.durable import fsync_path
 from backtrack.errors import StoreError
-from backtrack.store.migrations import applied_names, unknown_names
+from backtrack.store.schema_state import applied_names, schema_gap
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -233,7 +233,7 @@ def open_checked_backup(source: Path) -> sqlite3.Connection:
         applied = applied_names(conn)
         if not applied:
             raise BackupError(f"{source} is not a backtrack database; nothing was restored")
-        unknown = unknown_names(applied)
+        _, unknown = schema_gap(applied)
         if unknown:
             what = f"a newer backtrack (schema {unknown[-1]})"
             raise BackupError(f"{source} was written by {what}; nothing was restored")

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from backtrack.catalog import Catalog
 from backtrack.clock import Clock, SystemClock
@@ -32,13 +32,10 @@ from backtrack.store.backup import (
     prune,
     restore_hint,
 )
-from backtrack.store.migrations import (
-    applied_names,
-    known_migration_names,
-    migrations,
-    unknown_names,
-)
-from backtrack.store.sqlite_lib import Database
+from backtrack.store.schema_state import applied_names, schema_gap
+
+if TYPE_CHECKING:  # sqlite-utils loads when a Store opens, a file is made or migrated
+    from backtrack.store.sqlite_lib import Database
 
 BUSY_TIMEOUT_SECONDS = 5.0
 BUSY_TIMEOUT_ENV = "BACKTRACK_BUSY_TIMEOUT"
@@ -215,6 +212,9 @@ def _create_database(path: Path) -> bool:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
         try:
             _flock(handle)
+            from backtrack.store.migrations import migrations
+            from backtrack.store.sqlite_lib import Database
+
             conn = sqlite3.connect(temp_name)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -309,7 +309,7 @@ def _check_health(path: Path, timeout: float, *, full_check: bool) -> list[str]:
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         applied = applied_names(conn)
-        pending = [name for name in known_migration_names() if name not in applied]
+        pending, unknown = schema_gap(applied)
         if full_check or pending:
             problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
             if problems != ["ok"]:
@@ -318,7 +318,6 @@ def _check_health(path: Path, timeout: float, *, full_check: bool) -> list[str]:
         raise translate_error(exc, path) from exc
     finally:
         conn.close()
-    unknown = unknown_names(applied)
     if unknown:
         raise newer_schema(path, unknown)
     if tables - OWN_TABLES and not applied:
@@ -340,6 +339,27 @@ def open_database(
     maintenance: bool = True,
     full_check: bool = False,
 ) -> Database:
+    """`open_connection`'s connection in a sqlite-utils Database, as the Store holds it."""
+    from backtrack.store.sqlite_lib import Database
+
+    conn = open_connection(
+        path, busy_timeout=busy_timeout, clock=clock, maintenance=maintenance, full_check=full_check
+    )
+    try:
+        return Database(conn, execute_plugins=False)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def open_connection(
+    path: Path,
+    *,
+    busy_timeout: float | None = None,
+    clock: Clock | None = None,
+    maintenance: bool = True,
+    full_check: bool = False,
+) -> sqlite3.Connection:
     """Open (creating it and its folder on first use) the database at `path`, migrated.
 
     A new file is created in one step (never left empty or half-made by a crash), private
@@ -355,6 +375,7 @@ def open_database(
     The connection runs in WAL mode with synchronous=FULL, foreign keys on and a busy
     timeout (`busy_timeout`, default env BACKTRACK_BUSY_TIMEOUT or 5 s), and may be used
     from a worker thread. Raises StoreError with a one-line message on any problem.
+    sqlite-utils loads only to make a new file or to migrate one (see schema_state.py).
     """
     path = Path(path).expanduser()
     timeout = busy_timeout_seconds() if busy_timeout is None else busy_timeout
@@ -380,18 +401,22 @@ def open_database(
     except sqlite3.Error as exc:
         raise translate_error(exc, path) from exc
     try:
-        db = Database(conn, execute_plugins=False)
+        # (sqlite-utils' Database, which the Store wraps this in, turns recursive triggers
+        # on; the schema has no trigger, and a connection that migrates gets it here too.)
+        conn.execute("PRAGMA recursive_triggers=on")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-        unknown = unknown_names(applied_names(conn))
+        pending, unknown = schema_gap(applied_names(conn))
         if unknown:  # a newer backtrack migrated it since the read-only check
             raise newer_schema(path, unknown)
-        pending = [m.name for m in migrations.pending(db)]
         if pending or daily:
             make_backup(conn, path, now, tag=f"before-{pending[0]}" if pending else None)
         if pending:
-            migrations.apply(db)
+            from backtrack.store.migrations import migrations
+            from backtrack.store.sqlite_lib import Database
+
+            migrations.apply(Database(conn, execute_plugins=False))
         conn.hold(path)
     except StoreError:
         conn.close()
@@ -402,7 +427,7 @@ def open_database(
     except BaseException:
         conn.close()
         raise
-    return db
+    return conn
 
 
 def backup_now(db_path: Path, *, keep: int | None = None, clock: Clock | None = None) -> Path:
@@ -436,6 +461,30 @@ def _roll_back(conn: sqlite3.Connection) -> None:
     """Roll back the open transaction on `conn`, if one is still open."""
     if conn.in_transaction:
         conn.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """A write transaction on `conn` taken up front (BEGIN IMMEDIATE), committed on exit,
+    rolled back on an error. Nested use joins the outer transaction. sqlite3 errors come out
+    as StoreError (naming `path`)."""
+    if conn.in_transaction:
+        yield
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        yield
+    except BaseException:
+        _roll_back(conn)
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _roll_back(conn)
+        raise translate_error(exc, path) from exc
 
 
 class StoreBase:
@@ -478,24 +527,8 @@ class StoreBase:
 
         Nested use joins the outer transaction. sqlite3 errors come out as StoreError.
         """
-        conn = self.db.conn
-        if conn.in_transaction:
+        with transaction(self.db.conn, self.path):
             yield self.db
-            return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) from exc
-        try:
-            yield self.db
-        except BaseException:
-            _roll_back(conn)
-            raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            _roll_back(conn)
-            raise translate_error(exc, self.path) from exc
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Every row of a query, as dicts by column name."""

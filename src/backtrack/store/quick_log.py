@@ -1,0 +1,226 @@
+"""One set logged with sqlite3 alone: the path `backtrack log` takes when nothing is unusual.
+
+`Store.log_set` is the log's one full implementation; behind it stand pydantic (the models)
+and sqlite-utils, which cost a command about 100 ms, five times what writing the set does.
+`QuickLog` opens the file with the very same `open_connection` (creation, health checks,
+busy timeout, migrations, the daily backup) and writes the set as `Store.log_set` does, in
+one BEGIN IMMEDIATE transaction committed with synchronous=FULL, but it handles only the
+plain case: an athlete and a plan that exist already, values the command line has checked.
+Anything else (an athlete or plans to create on first use, a plan whose load or ROM is off
+the drill's limits, a note: free text is cleaned by the store) makes it answer None, having
+written nothing, and the caller runs the full Store path, which does the work or words the
+refusal. So this module never words a refusal of its own and never writes what the Store
+would not. `tests/test_quick_log.py` holds the two paths to the same rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+from backtrack.clock import Clock, SystemClock
+from backtrack.store.connection import open_connection, transaction, translate_error
+from backtrack.units import MAX_LOAD_KG, UNITS, Unit, from_kg, to_kg
+
+# values.MAX_NAME_LENGTH (held equal by the tests): a longer name goes the full way.
+MAX_NAME_LENGTH = 40
+# How a moment is stored: values.iso_utc's format (UTC, whole seconds).
+ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def plain_name(name: str) -> bool:
+    """Whether `name` is plainly a valid athlete's name (values.validate_athlete_name's
+    rules); another goes the full way, which refuses it in its own words."""
+    cleaned = name.strip()
+    return 0 < len(cleaned) <= MAX_NAME_LENGTH and cleaned.isprintable()
+
+
+class Drill(Protocol):
+    """What the quick path needs of a drill: `models.Exercise` and `QuickDrill` have it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def two_sided(self) -> bool: ...
+
+    @property
+    def max_rom_level(self) -> int: ...
+
+
+class QuickAthlete(NamedTuple):
+    """An athlete as the log command uses one: id, name as stored, unit."""
+
+    id: int
+    name: str
+    unit: Unit
+
+
+class LoggedSet(NamedTuple):
+    """A set as stored (the fields `backtrack log` prints)."""
+
+    id: int
+    set_number: int
+    side: str | None
+    session_date: date
+    reps: int
+    load: float
+    unit: Unit
+    rom_level: int
+    rpe: float | None
+    pain: int | None
+    note: str | None
+
+
+class QuickLog:
+    """An open database, for logging sets the plain way (see the module's notes)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock: Clock = clock or SystemClock()
+
+    @classmethod
+    @contextmanager
+    def opened(cls, path: Path, clock: Clock | None = None) -> Iterator[QuickLog]:
+        """The database at `path` opened (checked, migrated, backed up daily, as the Store
+        opens it) for one command, closed after it."""
+        log = cls(open_connection(path, clock=clock), path, clock)
+        try:
+            yield log
+        finally:
+            log.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction (BEGIN IMMEDIATE), committed on exit (see `transaction`)."""
+        with transaction(self.conn, self.path):
+            yield
+
+    def _row(self, sql: str, params: list[object]) -> tuple[Any, ...] | None:
+        try:
+            row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        return row
+
+    def athlete(self, name: str) -> QuickAthlete | None:
+        """The athlete called `name` (case-insensitive), as `Store.find_athlete` finds them;
+        None when there is none (the Store creates them) or the name is not plainly valid."""
+        if not plain_name(name):
+            return None
+        row = self._row("SELECT id, name, unit FROM athletes WHERE name = ?", [name.strip()])
+        if row is None:
+            return None
+        athlete_id, stored, unit = row
+        if not isinstance(athlete_id, int) or not isinstance(stored, str) or unit not in UNITS:
+            return None
+        return QuickAthlete(athlete_id, stored, "lb" if unit == "lb" else "kg")
+
+    def log_set(
+        self,
+        athlete: QuickAthlete,
+        exercise: Drill,
+        *,
+        reps: int,
+        load: float | None = None,
+        unit: Unit | None = None,
+        rom_level: int | None = None,
+        rpe: float | None = None,
+        pain: int | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+        session_date: date | None = None,
+        side: str | None = None,
+    ) -> LoggedSet | None:
+        """Log one set as `Store.log_set` would (inside the caller's `write`), or write
+        nothing and answer None when it is not the plain case (see the module's notes)."""
+        if note is not None or side not in (("L", "R") if exercise.two_sided else (None,)):
+            return None
+        unit = unit or athlete.unit
+        if unit not in UNITS or isinstance(reps, bool) or not 0 <= reps <= 100:
+            return None
+        if rpe is not None and (not 1 <= rpe <= 10 or rpe * 2 != int(rpe * 2)):
+            return None
+        if pain is not None and (isinstance(pain, bool) or not 0 <= pain <= 10):
+            return None
+        plan = self._row(
+            "SELECT load_kg, rom_level FROM plans WHERE athlete_id = ? AND exercise_id = ?",
+            [athlete.id, exercise.id],
+        )
+        if plan is None:
+            return None  # plans are made on first use: the Store's work
+        plan_load_kg, plan_rom = plan
+        if not isinstance(plan_load_kg, float | int) or not isinstance(plan_rom, int):
+            return None
+        if load is None:
+            load_kg = float(plan_load_kg)
+            load = from_kg(load_kg, unit)
+        else:
+            if load < 0:
+                return None
+            load_kg = to_kg(load, unit)
+        rom_level = plan_rom if rom_level is None else rom_level
+        if load_kg >= MAX_LOAD_KG or not 1 <= rom_level <= exercise.max_rom_level:
+            return None
+        moment = at or self.clock.now()
+        if moment.tzinfo is None:
+            return None
+        day = (session_date or moment.astimezone().date()).isoformat()
+        number = self._row(
+            "SELECT COALESCE(MAX(set_number), 0) + 1 FROM sets "
+            "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ? AND side IS ?",
+            [athlete.id, exercise.id, day, side],
+        )
+        assert number is not None  # an aggregate always returns one row
+        try:
+            cursor = self.conn.execute(
+                "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+                "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    athlete.id,
+                    exercise.id,
+                    moment.astimezone(UTC).strftime(ISO_UTC),
+                    day,
+                    number[0],
+                    side,
+                    reps,
+                    load,
+                    unit,
+                    load_kg,
+                    rom_level,
+                    None if rpe is None else float(rpe),
+                    None if pain is None else int(pain),
+                    None,
+                ],
+            )
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        return self._read_set(cursor.lastrowid)
+
+    def _read_set(self, set_id: int | None) -> LoggedSet:
+        row = self._row(
+            "SELECT id, set_number, side, session_date, reps, load, unit, rom_level, rpe, "
+            "pain, note FROM sets WHERE id = ?",
+            [set_id],
+        )
+        assert row is not None  # written in this transaction
+        set_id, number, side, day, reps, load, unit, rom, rpe, pain, note = row
+        return LoggedSet(
+            set_id,
+            number,
+            side,
+            date.fromisoformat(day),
+            reps,
+            float(load),
+            "lb" if unit == "lb" else "kg",
+            rom,
+            None if rpe is None else float(rpe),
+            pain,
+            note,
+        )
