@@ -225,9 +225,9 @@ async def test_under_30_rows_the_cards_close_up_for_the_rest_timer(
         await settle(pilot)
         screen = app.screen
         assert screen.has_class("-short")
-        assert screen.query_one("DrillList").region.height == 4 * 4 + 2  # no gaps, a border
-        caption = screen.query_one(RestDisplay).query_one(".caption").region
-        assert caption.bottom <= screen.query_one("#side").region.bottom  # still in sight
+        assert screen.query_one("DrillList").region.height == 4 * 4  # no gaps, no border
+        digits = screen.query_one(RestDisplay).query_one("Digits").region
+        assert digits.bottom <= screen.query_one("#side").region.bottom  # whole, in sight
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert screen.has_class("-tall")

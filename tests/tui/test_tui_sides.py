@@ -49,7 +49,9 @@ def form(pilot) -> LogForm:
 
 
 def form_title(pilot) -> str:
-    return str(form(pilot).query_one(".form-title", Static).render())
+    return " ".join(
+        str(form(pilot).query_one(f".form-{part}", Static).render()) for part in ("title", "hint")
+    )
 
 
 async def log(pilot, reps: str, pain: str) -> None:

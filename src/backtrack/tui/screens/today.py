@@ -44,7 +44,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import MountError, Widget
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from backtrack.errors import StoreError
 from backtrack.tui.host import host
@@ -63,6 +63,7 @@ from backtrack.tui.screens.today_sides import SIDE_ORDER, SideFlow
 from backtrack.tui.service import DrillToday, Gym, TodayView, can_decide, refusal
 from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.rest_timer import RestDisplay
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.stopped_list import StoppedList
@@ -193,7 +194,7 @@ class TodayScreen(CheckInFlow, SideFlow):
                 if whole:
                     yield from self._rest_of_page()
         if whole:
-            yield Footer(compact=True)
+            yield KeysFooter(compact=True)
 
     @staticmethod
     def _rest_of_page() -> list[Widget]:
@@ -239,7 +240,7 @@ class TodayScreen(CheckInFlow, SideFlow):
             ("#side", [RestDisplay(id="rest")], None),
             ("#main", [StoppedList(id="stopped")], 0),  # above the drill's title
             ("#main", self._rest_of_page(), None),
-            (None, [Footer(compact=True)], None),
+            (None, [KeysFooter(compact=True)], None),
         )
         for where, widgets, before in rest:
             if self._quitting():
@@ -308,9 +309,26 @@ class TodayScreen(CheckInFlow, SideFlow):
             problem=drill.suggestion_problem,
             checked_in=view.checkin is not None,
         )
-        self.query_one(SetTable).show(exercise, drill.sets, unit)
+        self.query_one(SetTable).show(exercise, drill.sets, unit, width_name=self.width_name)
         self._show_form(drill)
         self.refresh_bindings()
+
+    @property
+    def width_name(self) -> str:
+        """'wide', 'medium' or 'narrow': the screen's width class (set by the app's
+        breakpoints), for what the stylesheet cannot choose (the set table's columns)."""
+        return next((n for n in ("narrow", "medium") if self.has_class(f"-{n}")), "wide")
+
+    def on_resize(self) -> None:
+        """A new width class may show other columns of the set table (checked once the
+        screen has its classes for the new size)."""
+        self.call_after_refresh(self._columns_for_width)
+
+    def _columns_for_width(self) -> None:
+        if self.view is None or not self.complete.is_set():
+            return
+        if self.query_one(SetTable).width_name != self.width_name:
+            self.render_view()
 
     def _show_form(self, drill: DrillToday) -> None:
         form = self.form

@@ -1,5 +1,10 @@
 """The day's drills as cards, in plan order: number key, name, plan, sets done and what the
-rules suggest next; click to pick."""
+rules suggest next; click to pick.
+
+On a narrow screen (a phone or a tablet in a browser: the screen's `-narrow` class, see
+today.tcss) the cards give way to a one-line switcher, '‹ › 1/4 Jefferson curl  ↓ step back':
+tap ‹ for the previous drill, anywhere else for the next (left/right and 1-9 as ever).
+"""
 
 from __future__ import annotations
 
@@ -128,6 +133,44 @@ class DrillCard(Static):
         self.post_message(DrillList.Picked(self.index))
 
 
+def switcher_text(drills: Sequence[DrillToday | DrillGlance], selected: int, unit: Unit) -> Content:
+    """The selected drill in a line: '‹ › 1/4 Jefferson curl  ↓ step back' (its plan is in
+    the drill's title under it)."""
+    if not drills:
+        return Content("")
+    selected = min(selected, len(drills) - 1)
+    drill = drills[selected]
+    marker, style = next_marker(drill)
+    done = " ✓" if is_complete(drill) else ""
+    return Content.assemble(
+        ("‹ ›", "bold $accent"),
+        f" {selected + 1}/{len(drills)} ",
+        (drill.exercise.name, "bold"),
+        (done, "$success"),
+        "  ",
+        (marker, style),
+    )
+
+
+class DrillSwitcher(Static):
+    """The narrow screen's drill list: one line; a tap on ‹ picks the previous drill, a tap
+    anywhere else the next."""
+
+    PREVIOUS_CELLS = 2  # '‹ ' (the ‹ and the space after it)
+
+    def __init__(self) -> None:
+        super().__init__(classes="drill-switcher")
+        self.count = 0
+        self.selected = 0
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        if not self.count:
+            return
+        step = -1 if event.x < self.PREVIOUS_CELLS else 1
+        self.post_message(DrillList.Picked((self.selected + step) % self.count))
+
+
 class DrillList(Vertical):
     """The day's drills; the selected one is highlighted."""
 
@@ -153,6 +196,10 @@ class DrillList(Vertical):
         self._unit = unit
 
     def compose(self) -> ComposeResult:
+        switcher = DrillSwitcher()
+        switcher.count = len(self._first)
+        switcher.update(switcher_text(self._first, 0, self._unit))
+        yield switcher
         if self._first:
             preview = Static(preview_text(self._first, self._unit), classes="drill-preview")
             preview.styles.padding = (0, 1)  # as a card's
@@ -161,10 +208,14 @@ class DrillList(Vertical):
     def show(
         self, drills: Sequence[DrillToday | DrillGlance], selected: int, *, unit: Unit
     ) -> None:
-        """Draw a card per drill (loads in `unit`), highlighting the one at `selected`."""
+        """Draw a card per drill (loads in `unit`), highlighting the one at `selected`, and
+        the switcher's line."""
+        switcher = self.query_one(DrillSwitcher)
+        switcher.count, switcher.selected = len(drills), selected
+        switcher.update(switcher_text(drills, selected, unit))
         cards = list(self.query(DrillCard))
         if len(cards) != len(drills):
-            self.remove_children()
+            self.query(".drill-preview, .drill-card").remove()
             cards = [DrillCard(i) for i in range(len(drills))]
             self.mount_all(cards)
         for card, drill in zip(cards, drills, strict=True):

@@ -262,7 +262,9 @@ class LogForm(Vertical):
         self._prefilled: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="form-title")
+        with Horizontal(classes="form-head"):
+            yield Static("", classes="form-title")
+            yield Static("", classes="form-hint")  # (left out where rows or columns are few)
         with Horizontal(classes="fields"):
             yield self._column("reps", "reps", NumberField("reps", parse_reps))
             yield self._column(
@@ -279,15 +281,24 @@ class LogForm(Vertical):
             yield self._column("rom", "ROM", NumberField("rom", parse_rom_placeholder, low=1))
             yield self._column("note", "note", Field("note", str, max_length=200))
         yield Static("", classes="form-message")
-        with Horizontal(classes="picks"):
-            yield Static("RPE:", classes="picks-label")
-            for pick in QUICK_PICKS:
-                label = Content.assemble((pick.key, "bold underline"), f" {pick.word} {pick.rpe:g}")
-                button = Button(label, id=f"pick-{pick.key}", classes="pick", compact=True)
-                # No padding around the label, so the five picks fit a 100-column terminal.
-                button.styles.line_pad = 0
-                button.styles.width = len(label.plain)
-                yield button
+        # The quick picks in words ('e easy 6'), and in numbers alone ('e 6') for a narrow
+        # screen: the stylesheet shows one of the two rows (today.tcss).
+        for words in (True, False):
+            with Horizontal(classes="picks -words" if words else "picks -numbers"):
+                yield Static("RPE:", classes="picks-label")
+                for pick in QUICK_PICKS:
+                    said = f" {pick.word} {pick.rpe:g}" if words else f" {pick.rpe:g}"
+                    label = Content.assemble((pick.key, "bold underline"), said)
+                    button = Button(
+                        label,
+                        id=f"pick-{pick.key}" if words else f"pick-{pick.key}-n",
+                        classes="pick",
+                        compact=True,
+                    )
+                    # No padding around the label, so the five picks fit a 100-column terminal.
+                    button.styles.line_pad = 0
+                    button.styles.width = len(label.plain)
+                    yield button
 
     @staticmethod
     def _column(name: str, caption: str, field: Field) -> Vertical:
@@ -460,15 +471,12 @@ class LogForm(Vertical):
         name = self._exercise.name if self._exercise else ""
         if self.editing is not None:
             number = _numbered(self._editing_side, self._editing_number)
-            title = Content.assemble(
-                (f"Edit set {number} of {name}", "bold"), "   Enter saves · Esc cancels"
-            )
+            title, hint = f"Edit set {number} of {name}", "Enter saves · Esc cancels"
         else:
             number = _numbered(self.side, self._next_numbers.get(self.side, 1))
-            title = Content.assemble(
-                (f"Log set {number} of {name}", "bold"), "   Enter logs · Esc leaves"
-            )
-        self.query_one(".form-title", Static).update(title)
+            title, hint = f"Log set {number} of {name}", "Enter logs · Esc leaves"
+        self.query_one(".form-title", Static).update(Content.styled(title, "bold"))
+        self.query_one(".form-hint", Static).update(hint)
         self._show_side()
 
     def _show_side(self) -> None:
@@ -529,7 +537,7 @@ class LogForm(Vertical):
     @on(Button.Pressed, ".pick")
     def _pick_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        key = (event.button.id or "").removeprefix("pick-")
+        key = (event.button.id or "").removeprefix("pick-").removesuffix("-n")
         self.field("rpe").value = format_number(PICK_BY_KEY[key].rpe)
         self.field("rpe").focus()
 

@@ -15,7 +15,7 @@ from textual.widgets import Digits, Static
 from backtrack.tui.timing import TimerView, clock_text
 
 CAPTIONS = {
-    "idle": "rest: starts when you log a set",
+    "idle": "rest: starts after a set",
     "running": "rest",
     "paused": "rest PAUSED (space resumes)",
     "done": "REST OVER: next set!",
@@ -52,12 +52,25 @@ class RestBadge(Static):
         await self.app.run_action("show_timer")
 
 
+def clock_line(view: TimerView) -> str:
+    """The rest in one line, for a screen with no room for the digits: 'rest 1:23 after
+    Jefferson curl set 3', 'rest 1:23 PAUSED (space resumes)', 'REST OVER: next set!'."""
+    left = clock_text(view.rest_left)
+    if view.rest_state == "running":
+        return f"rest {left} after {view.rest_label}" if view.rest_label else f"rest {left}"
+    if view.rest_state == "paused":
+        return f"rest {left} PAUSED (space resumes)"
+    return CAPTIONS[view.rest_state]
+
+
 class RestDisplay(Vertical):
-    """The rest countdown in big digits with a caption saying what it is doing."""
+    """The rest countdown in big digits with a caption saying what it is doing; or, where
+    the stylesheet gives it no room for the digits (a short, narrow screen), in one line."""
 
     def compose(self) -> ComposeResult:
         yield Static(CAPTIONS["idle"], classes="caption")
         yield Digits("0:00")
+        yield Static(CAPTIONS["idle"], classes="clock-line")
 
     def on_mount(self) -> None:
         if self.query(Digits):  # not when the app closed while this was being mounted
@@ -69,6 +82,7 @@ class RestDisplay(Vertical):
             caption = f"rest after {view.rest_label}"
         self.query_one(".caption", Static).update(caption)
         self.query_one(Digits).update(clock_text(view.rest_left))
+        self.query_one(".clock-line", Static).update(clock_line(view))
         for state in CAPTIONS:
             self.set_class(view.rest_state == state, f"-{state}")
         self.set_class(view.flash, "-flash")

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from backtrack.models import Exercise, SetEntry
 
 COLUMNS = ("set", "reps", "load", "ROM", "RPE", "pain", "time", "note")
+# The columns each screen width shows (the screen's width class, see tui/app.py): a medium
+# screen leaves out the note (History shows it), a narrow one the time too.
+COLUMNS_BY_WIDTH = {
+    "wide": COLUMNS,
+    "medium": ("set", "reps", "load", "ROM", "RPE", "pain", "time"),
+    "narrow": ("set", "reps", "load", "ROM", "RPE", "pain"),
+}
 
 
 def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
@@ -43,19 +50,38 @@ class SetTable(TextTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._sets: dict[int, SetEntry] = {}
+        self.width_name = "wide"  # which COLUMNS_BY_WIDTH the table shows
 
     def on_mount(self) -> None:
         for name in COLUMNS:
             self.add_column(name, key=name)
 
-    def show(self, exercise: Exercise, sets: tuple[SetEntry, ...], unit: Unit) -> None:
-        """Show these sets; the cursor goes to a newly logged set, else stays where it was."""
+    def _cells(self, entry: SetEntry, unit: Unit) -> tuple[str, ...]:
+        """The cells of the columns on show."""
+        cells = dict(zip(COLUMNS, set_cells(entry, unit), strict=True))
+        return tuple(cells[name] for name in COLUMNS_BY_WIDTH[self.width_name])
+
+    def show(
+        self,
+        exercise: Exercise,
+        sets: tuple[SetEntry, ...],
+        unit: Unit,
+        *,
+        width_name: str = "wide",
+    ) -> None:
+        """Show these sets, in the columns for `width_name` ('wide', 'medium', 'narrow');
+        the cursor goes to a newly logged set, else stays where it was."""
         keep = self.selected
         added = any(s.id not in self._sets for s in sets)
+        if width_name != self.width_name:
+            self.width_name = width_name
+            self.clear(columns=True)
+            for name in COLUMNS_BY_WIDTH[width_name]:
+                self.add_column(name, key=name)
         self.clear()
         self._sets = {s.id: s for s in sets if s.id is not None}
         for entry in sets:
-            self.add_row(*set_cells(entry, unit), key=str(entry.id))
+            self.add_row(*self._cells(entry, unit), key=str(entry.id))
         self.border_title = f"Today's sets of {exercise.name}"
         if keep is not None and keep.id in self._sets and not added:
             self.move_cursor(row=self.get_row_index(str(keep.id)))
@@ -68,7 +94,7 @@ class SetTable(TextTable):
         if entry.id is None or entry.id in self._sets:
             return
         self._sets[entry.id] = entry
-        self.add_row(*set_cells(entry, unit), key=str(entry.id))
+        self.add_row(*self._cells(entry, unit), key=str(entry.id))
         self.move_cursor(row=self.row_count - 1)
 
     @property

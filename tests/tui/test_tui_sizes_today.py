@@ -1,0 +1,117 @@
+"""Today fits every screen, from a phone in a browser (45 columns) to a wide monitor.
+
+Snapshots of Today with this morning's check-in, three sets and a suggestion at each size
+(looked at as PNG; see test_tui_snapshots.py for how the pictures are made and updated), and
+a Pilot test at each size, 40 x 24 included, that every input of the set form and the accept
+and decline keys lie wholly inside the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.errors import NoWidget
+from textual.widget import Widget
+from textual.widgets import Input
+
+from backtrack.catalog import Catalog
+from backtrack.clock import FixedClock
+from backtrack.tui.app import BacktrackApp, create_app
+
+from .conftest import seed_flare_today, settle
+
+SIZES = [(45, 40), (60, 30), (80, 24), (100, 30), (160, 45)]
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(local_zone) -> None:
+    local_zone("UTC")
+
+
+@pytest.fixture
+def today_app(
+    demo_db: Path, catalog: Catalog, clock: FixedClock, timer_clock
+) -> Callable[[], BacktrackApp]:
+    """The app on the demo database with this morning's check-in, three Jefferson curls and
+    the rules' suggestion to step back."""
+    seed_flare_today(demo_db, catalog, clock)
+
+    def build() -> BacktrackApp:
+        return create_app(demo_db, "demo", clock=clock, timer_clock=timer_clock, catalog=catalog)
+
+    return build
+
+
+async def steady(pilot) -> None:
+    await settle(pilot)
+    for field in pilot.app.query(Input):
+        field.cursor_blink = False
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def shown_whole(widget: Widget) -> bool:
+    """Whether all of `widget` is on its screen: inside it and not cut by a scrolling
+    container (its visible region is the whole of it)."""
+    screen = widget.screen
+    try:
+        placed = screen.find_widget(widget)
+    except NoWidget:  # not displayed
+        return False
+    region = placed.region
+    return (
+        bool(region) and screen.region.contains_region(region) and placed.visible_region == region
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_today_at_each_size(today_app, snap_compare, size):
+    finished: list[bool] = []
+
+    async def shown(pilot) -> None:
+        await steady(pilot)
+        finished.append(True)
+
+    assert snap_compare(today_app(), terminal_size=size, run_before=shown)
+    assert finished
+
+
+FIT_SIZES = [(40, 24), *SIZES]
+
+
+@pytest.mark.parametrize("size", FIT_SIZES, ids=[f"{w}x{h}" for w, h in FIT_SIZES])
+async def test_every_input_and_the_decision_keys_are_whole_on_screen(today_app, size):
+    """The six boxes of the set form, the RPE quick picks, the suggestion with its a/d keys
+    and the rest timer are wholly on the screen, and the footer ends cleanly."""
+    from textual.widgets import Button, Digits
+
+    from backtrack.tui.widgets.keys_footer import KeysFooter
+    from backtrack.tui.widgets.log_form import FIELDS, LogForm
+    from backtrack.tui.widgets.rest_timer import RestDisplay
+    from backtrack.tui.widgets.suggestion_banner import SuggestionBanner
+
+    app = today_app()
+    async with app.run_test(size=size) as pilot:
+        await steady(pilot)
+        screen = app.screen
+        form = screen.query_one(LogForm)
+        for name in FIELDS:
+            assert shown_whole(form.field(name)), f"the {name} box is cut at {size}"
+        picks = [b for b in form.query(Button) if b.has_class("pick") and b.display]
+        picks = [b for b in picks if b.parent is not None and b.parent.display]
+        assert len(picks) == 5 and all(shown_whole(b) for b in picks), f"RPE keys cut at {size}"
+        banner = screen.query_one(SuggestionBanner)
+        assert "a accept" in str(banner.render()) and "d decline" in str(banner.render())
+        assert shown_whole(banner), f"the suggestion and its keys are cut at {size}"
+        assert banner.content_region.height >= len(str(banner.render()).splitlines())
+        rest = screen.query_one(RestDisplay)
+        shown = [w for w in (*rest.query(Digits), *rest.query(".clock-line")) if w.display]
+        assert shown and all(shown_whole(w) for w in shown), f"the rest timer is cut at {size}"
+        footer = screen.query_one(KeysFooter)
+        keys = [k for k in footer.children if k.display]
+        assert keys and all(screen.region.contains_region(k.region) for k in keys)
+        palette = footer.query_one(".-command-palette")
+        others = [k for k in keys if k is not palette]
+        assert all(k.region.right <= palette.region.x for k in others), "keys under ^p"
