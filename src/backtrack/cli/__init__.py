@@ -11,35 +11,92 @@ restore, demo), `access` (clinic-password, access-log) and `serve` (the app for 
 its server in `web`, loaded only when it runs); `base` holds the error contract and the
 shared options, `params` the parameter types, `asking` the reading of PINs and passwords.
 None of them imports this package back.
+
+A command's module is imported when the command is first looked up (`COMMANDS`), so
+`backtrack log` loads `training` and not the modules of the other commands; `--help`, and
+`cli.commands.items()`, load them all.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from backtrack import __version__
-from backtrack.cli.access import access_log, clinic_password
 from backtrack.cli.base import BacktrackGroup, _db_path, common_options
-from backtrack.cli.clinic import clear_flag, rules
-from backtrack.cli.maintenance import backup_, demo, exercises, restore
-from backtrack.cli.report import report
-from backtrack.cli.roster import athletes
-from backtrack.cli.serve import serve
-from backtrack.cli.training import accept, checkin, decline, log, next_, plan
-from backtrack.cli.transfer import export, import_
 
-if TYPE_CHECKING:  # the app loads only when it runs
+if TYPE_CHECKING:  # the app loads only when it runs; the commands when first looked up
+    from backtrack.cli.roster import athletes
     from backtrack.tui.app import ClinicLogin
 
-__all__ = ["athletes", "cli", "main"]
+__all__ = ["COMMANDS", "athletes", "cli", "main"]
+
+# Every command of `backtrack`, in the order `--help` lists them, by where it is defined.
+COMMANDS: dict[str, str] = {
+    "exercises": "backtrack.cli.maintenance:exercises",
+    "log": "backtrack.cli.training:log",
+    "checkin": "backtrack.cli.training:checkin",
+    "plan": "backtrack.cli.training:plan",
+    "next": "backtrack.cli.training:next_",
+    "accept": "backtrack.cli.training:accept",
+    "decline": "backtrack.cli.training:decline",
+    "rules": "backtrack.cli.clinic:rules",
+    "clear-flag": "backtrack.cli.clinic:clear_flag",
+    "export": "backtrack.cli.transfer:export",
+    "import": "backtrack.cli.transfer:import_",
+    "report": "backtrack.cli.report:report",
+    "athletes": "backtrack.cli.roster:athletes",
+    "backup": "backtrack.cli.maintenance:backup_",
+    "restore": "backtrack.cli.maintenance:restore",
+    "demo": "backtrack.cli.maintenance:demo",
+    "clinic-password": "backtrack.cli.access:clinic_password",
+    "access-log": "backtrack.cli.access:access_log",
+    "serve": "backtrack.cli.serve:serve",
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands by name, each imported from its "module:attribute" the first time
+    it is looked up (click's Group reads `commands` through get, iteration and items only).
+    A command added with `add_command` is kept as it is."""
+
+    def __init__(self, where: Mapping[str, str]) -> None:
+        self._entries: dict[str, str | click.Command] = dict(where)
+
+    def __getitem__(self, name: str) -> click.Command:
+        entry = self._entries[name]
+        if isinstance(entry, str):
+            module, attribute = entry.split(":")
+            entry = getattr(importlib.import_module(module), attribute)
+            if not isinstance(entry, click.Command):
+                raise TypeError(f"{module}.{attribute} is not a click command")
+            self._entries[name] = entry
+        return entry
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._entries[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
 
 
 @click.group(
     name="backtrack",
     cls=BacktrackGroup,
+    commands=LazyCommands(COMMANDS),
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -68,25 +125,11 @@ def cli(
     run(_db_path(db), athlete if named else None, clinic_login=clinic_login)
 
 
-cli.add_command(exercises)
-cli.add_command(log)
-cli.add_command(checkin)
-cli.add_command(plan)
-cli.add_command(next_)
-cli.add_command(accept)
-cli.add_command(decline)
-cli.add_command(rules)
-cli.add_command(clear_flag)
-cli.add_command(export)
-cli.add_command(import_)
-cli.add_command(report)
-cli.add_command(athletes)
-cli.add_command(backup_)
-cli.add_command(restore)
-cli.add_command(demo)
-cli.add_command(clinic_password)
-cli.add_command(access_log)
-cli.add_command(serve)
+def __getattr__(name: str) -> Any:
+    """A command by its name (`from backtrack.cli import athletes`), imported on first use."""
+    if name in COMMANDS:
+        return cli.commands[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
