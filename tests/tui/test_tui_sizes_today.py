@@ -115,3 +115,49 @@ async def test_every_input_and_the_decision_keys_are_whole_on_screen(today_app, 
         palette = footer.query_one(".-command-palette")
         others = [k for k in keys if k is not palette]
         assert all(k.region.right <= palette.region.x for k in others), "keys under ^p"
+
+
+async def test_the_large_view_is_remembered_for_the_athlete(today_app, demo_db, catalog, clock):
+    """b shows the sets done in big digits (the rest timer's are big already at 80 x 24),
+    every input stays whole, and the next session opens in the large view; another athlete's
+    does not."""
+    from textual.widgets import Digits
+
+    from backtrack.tui.widgets.log_form import FIELDS, LogForm
+    from backtrack.tui.widgets.set_counter import SetCounter
+
+    app = today_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        screen = app.screen
+        counter = screen.query_one(SetCounter)
+        assert not counter.display or not counter.region  # off until asked for
+        await pilot.press("b")
+        await steady(pilot)
+        assert screen.has_class("-large")
+        digits = counter.query_one(Digits)
+        assert shown_whole(digits) and digits.value == "3"  # three Jefferson curls done
+        assert "sets done of 3" in str(counter.query_one(".caption").render())
+        form = screen.query_one(LogForm)
+        assert all(shown_whole(form.field(name)) for name in FIELDS)
+
+    async with today_app().run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        assert pilot.app.screen.has_class("-large")  # remembered
+        await pilot.press("b")
+        await steady(pilot)
+        assert not pilot.app.screen.has_class("-large")
+
+    async with today_app().run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        assert not pilot.app.screen.has_class("-large")  # and that too
+
+    from backtrack.store import Store
+
+    store = Store.open(demo_db, catalog, clock)
+    try:  # per athlete: the demo athlete's choice is not the guest's
+        store.set_large_view(store.athlete("demo"), True)
+        assert store.large_view(store.athlete("demo"))
+        assert not store.large_view(store.athlete("guest"))
+    finally:
+        store.close()

@@ -245,6 +245,21 @@ def _access(db: Database) -> None:
     db.execute("CREATE INDEX access_events_by_athlete ON access_events (athlete_id, id)")
 
 
+@migrations(name="0008_athlete_preferences")
+def _athlete_preferences(db: Database) -> None:
+    """How an athlete likes the app, kept from one session to the next: for now Today's
+    large view (bigger numbers, b). No row: the defaults."""
+    db.execute(
+        """
+        CREATE TABLE athlete_preferences (
+            athlete_id INTEGER PRIMARY KEY REFERENCES athletes(id),
+            large_view INTEGER NOT NULL DEFAULT 0 CHECK (large_view IN (0, 1)),
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -172,6 +172,7 @@ class TodayView:
     checkin: CheckIn | None
     drills: tuple[DrillToday, ...]
     stopped: tuple[StoppedDrill, ...] = ()
+    large_view: bool = False  # the athlete's choice of bigger numbers (b on Today)
 
 
 @dataclass(frozen=True)
@@ -279,10 +280,16 @@ class Gym:
                     drill = DrillToday(exercise, plan, sets, suggestion, problem)
                 drills.append(drill)
             checkin = self.store.checkin_on(self.athlete, day)
-            return TodayView(self.athlete, day, checkin, tuple(drills), tuple(stopped))
+            large = self.store.large_view(self.athlete)
+            return TodayView(self.athlete, day, checkin, tuple(drills), tuple(stopped), large)
 
     def _suggestion(self, exercise_id: str) -> tuple[Suggestion | None, str]:
         return suggestion_now(self.store, self.athlete, exercise_id)
+
+    def set_large_view(self, on: bool) -> None:
+        """Remember whether the athlete wants Today's large view (committed on return)."""
+        with self._lock:
+            self.store.set_large_view(self.athlete, on)
 
     def ask_red_flags(self, pain: int) -> bool:
         """Whether a check-in of `pain` goes on to the red-flag questions

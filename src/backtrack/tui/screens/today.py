@@ -65,6 +65,7 @@ from backtrack.tui.timing import clock_text
 from backtrack.tui.widgets.drill_list import DrillList
 from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.rest_timer import RestDisplay
+from backtrack.tui.widgets.set_counter import SetCounter
 from backtrack.tui.widgets.set_table import SetTable
 from backtrack.tui.widgets.stopped_list import StoppedList
 from backtrack.tui.widgets.suggestion_banner import SuggestionBanner, plan_text
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     from backtrack.tui.widgets.log_form import LogForm
 
 DB_GROUP = "db"
+LARGE_VIEW = "remember the large view"
 # The rest of the page is mounted this long after the first look at the latest, should no
 # layout refresh tell that its first frame is on the terminal.
 FIRST_FRAME_LATEST = 0.3
@@ -131,6 +133,14 @@ class TodayScreen(CheckInFlow, SideFlow):
             "Side order",
             show=False,
             tooltip="Alternate the sides, or do all of one side first (remembered per drill)",
+        ),
+        Binding(
+            "b",
+            "large_view",
+            "Large view",
+            show=False,
+            tooltip="Bigger numbers: the rest timer and the sets done in big digits "
+            "(remembered for you)",
         ),
         Binding("left", "step_drill(-1)", "Previous drill", show=False),
         Binding("right", "step_drill(1)", "Next drill", show=False),
@@ -187,6 +197,7 @@ class TodayScreen(CheckInFlow, SideFlow):
                 yield DrillList(drills, unit=unit, id="drills")
                 if whole:
                     yield RestDisplay(id="rest")
+                    yield SetCounter(id="counter")
             with Vertical(id="main"):
                 if whole:
                     yield StoppedList(id="stopped")
@@ -237,7 +248,7 @@ class TodayScreen(CheckInFlow, SideFlow):
             self.glance.drills, self.selected, unit=self._glance_unit
         )
         rest: tuple[tuple[str | None, list[Widget], int | None], ...] = (
-            ("#side", [RestDisplay(id="rest")], None),
+            ("#side", [RestDisplay(id="rest"), SetCounter(id="counter")], None),
             ("#main", [StoppedList(id="stopped")], 0),  # above the drill's title
             ("#main", self._rest_of_page(), None),
             (None, [KeysFooter(compact=True)], None),
@@ -288,6 +299,7 @@ class TodayScreen(CheckInFlow, SideFlow):
         if view is None:
             return
         self.set_class(drill is None, "-no-drills")
+        self.query_one(SetCounter).show(drill)
         self.query_one(DrillList).show(view.drills, self.selected, unit=view.athlete.unit)
         self.query_one(StoppedList).show(view.stopped)
         if drill is None:
@@ -417,7 +429,10 @@ class TodayScreen(CheckInFlow, SideFlow):
 
     async def on_today_loaded(self, message: TodayLoaded) -> None:
         await self.complete.wait()
+        first = self.view is None
         self.view = message.view
+        if first:
+            self.set_class(message.view.large_view, "-large")
         self.render_view()
         if not self._notice_asked:
             self._notice_asked = True
@@ -444,6 +459,25 @@ class TodayScreen(CheckInFlow, SideFlow):
         )
         if message.field:
             self.form.refuse(message.field, message.message)
+
+    def action_large_view(self) -> None:
+        """Switch the large view on or off (bigger numbers for a screen seen from a step
+        away); the lifter's choice is remembered for their next session."""
+        if self._later(self.action_large_view):
+            return
+        large = not self.has_class("-large")
+        self.set_class(large, "-large")
+        self.notify(
+            "Large view: the rest timer and the sets done in big digits (b: back)."
+            if large
+            else "Large view off (b: on again).",
+            title="Large view",
+        )
+
+        def remember() -> None:
+            self.gym.set_large_view(large)
+
+        self._db(LARGE_VIEW, remember, reload=False)
 
     def action_history(self) -> None:
         """Open the history of the drill on show."""
