@@ -249,6 +249,14 @@ HEAVY_FOR_LOG = (
     "backtrack.progression",
     "textual",
     "matplotlib",
+    # the other commands' modules (cli/__init__.py loads a command's module on first use)
+    "backtrack.cli.access",
+    "backtrack.cli.clinic",
+    "backtrack.cli.maintenance",
+    "backtrack.cli.report",
+    "backtrack.cli.roster",
+    "backtrack.cli.serve",
+    "backtrack.cli.transfer",
 )
 
 
@@ -275,6 +283,15 @@ def test_log_loads_neither_pydantic_nor_sqlite_utils(extra, logged_db) -> None:
     two_sided = ["log", "half-kneeling-side-bend", "--reps", "6", "--side", "r"]
     modules = modules_after_command([*two_sided, "--db", str(logged_db)])
     assert not heavy_for_log(modules), sorted(heavy_for_log(modules))[:8]
+
+
+def test_every_command_loads_by_the_name_it_is_listed_under() -> None:
+    from backtrack.cli import COMMANDS, athletes, cli
+
+    assert list(cli.commands) == list(COMMANDS)
+    for name, command in cli.commands.items():
+        assert command.name == name
+    assert athletes is cli.commands["athletes"]
 
 
 def test_log_takes_the_full_path_when_it_must(logged_db) -> None:
