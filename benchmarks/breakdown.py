@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.figures import first_athlete
 from benchmarks.generate import OUT, backtrack_command, cached, cached_forms, quiet_env
 
 # Imports in the order a command pays them; each line is timed after the ones before it.
@@ -24,12 +26,9 @@ IMPORT_STEPS = {
         ("python -c 'import click, sqlite3' (the floor's imports)", "import click, sqlite3"),
         ("the command line (backtrack.cli: every command module)", "import backtrack.cli"),
         (
-            "pydantic and backtrack.models (the catalog's and the store's models)",
-            "import backtrack.models",
+            "the quick path (catalog_quick, store.quick_log, connection, backup)",
+            "import backtrack.catalog_quick, backtrack.store.quick_log",
         ),
-        ("numpy (sqlite-utils imports it whenever it is installed)", "import numpy"),
-        ("sqlite-utils", "import sqlite_utils"),
-        ("the store (backtrack.store.log and its parts)", "import backtrack.store.log"),
     ],
     "start-up": [
         ("Textual, as the hello app imports it", "import textual.app, textual.widgets"),
@@ -100,6 +99,43 @@ print(json.dumps({"rows": count, "parts": parts}))
 """
 
 
+# The work of one `backtrack log` after its imports, as its quick path does it.
+TIMED_LOG_RUN = """
+import json, sys, time
+from pathlib import Path
+from backtrack.catalog_quick import quick_catalog
+from backtrack.store.quick_log import QuickLog
+db, athlete = Path(sys.argv[1]), sys.argv[2]
+parts = []
+started = time.perf_counter()
+catalog = quick_catalog()
+parts.append(("the catalog: read the TOML, check it (no pydantic)", time.perf_counter() - started))
+started = time.perf_counter()
+with QuickLog.opened(db) as log:
+    parts.append(("opening: file checks, schema, daily backup due?", time.perf_counter() - started))
+    started = time.perf_counter()
+    with log.write():
+        person = log.athlete(athlete)
+        entry = log.log_set(person, catalog.get("jefferson-curl"), reps=8)
+        parts.append(("the set: athlete, plan, number, INSERT", time.perf_counter() - started))
+        started = time.perf_counter()
+    parts.append(("COMMIT (synchronous=FULL: fsync)", time.perf_counter() - started))
+    started = time.perf_counter()
+parts.append(("close", time.perf_counter() - started))
+assert entry is not None
+print(json.dumps(parts))
+"""
+
+
+def log_parts(db: Path, athlete: str, env: dict[str, str], runs: int = 5) -> list:
+    """The median seconds of each part of a log's work (TIMED_LOG_RUN), fresh interpreters."""
+    samples = [json.loads(_python(TIMED_LOG_RUN, str(db), athlete, env=env)) for _ in range(runs)]
+    return [
+        (label, sorted(sample[i][1] for sample in samples)[runs // 2])
+        for i, (label, _) in enumerate(samples[0])
+    ]
+
+
 def _python(code: str, *args: str, env: dict[str, str]) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
@@ -141,6 +177,21 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\nImports of {kind} (fresh interpreter, median of 5):")
             for label, seconds in imports(kind, env):
                 print(f"  {seconds * 1000:7.1f} ms  {label}")
+        clinic_db = scratch / "log.db"
+        shutil.copy(cached(clinic, args.out)[1], clinic_db)
+        athlete = first_athlete(clinic_db)
+        # The day's first log makes the daily backup, and (the first for this athlete)
+        # their plans, the full way: not what is measured.
+        warm_up = ["log", "jefferson-curl", "--reps", "8", "--athlete", athlete]
+        subprocess.run(
+            [*backtrack_command(), *warm_up, "--db", str(clinic_db)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        print(f"\nbacktrack log's work after its imports ({athlete}, the clinic, median of 5):")
+        for label, seconds in log_parts(clinic_db, athlete, env):
+            print(f"  {seconds * 1000:7.1f} ms  {label}")
         for name, path in (
             ("20 athletes, +01:00", cached_forms(twenty, args.out)["+01:00"]),
             ("the clinic, Z", cached(clinic, args.out)[0]),
