@@ -496,7 +496,10 @@ def _import_seconds(bench: Bench, csv_path: Path, db: Path, env: dict[str, str])
     for leftover in db.parent.glob(db.name + "*"):
         leftover.unlink()
     started = time.perf_counter()
-    bench.run([*backtrack_command(), "import", str(csv_path), "--db", str(db)], env=env)
+    bench.run(
+        [*backtrack_command(), "import", "--create-athletes", str(csv_path), "--db", str(db)],
+        env=env,
+    )
     return time.perf_counter() - started
 
 

@@ -331,8 +331,9 @@ def backtrack_command() -> list[str]:
 def import_csv(csv_path: Path, db_path: Path) -> None:
     """Build `db_path` from `csv_path` with `backtrack import` (a fresh file)."""
     db_path.unlink(missing_ok=True)
+    command = [*backtrack_command(), "import", "--create-athletes", str(csv_path)]
     subprocess.run(
-        [*backtrack_command(), "import", str(csv_path), "--db", str(db_path)],
+        [*command, "--db", str(db_path)],
         check=True,
         capture_output=True,
         env=quiet_env(db_path.parent / "home"),

@@ -116,7 +116,7 @@ def test_round_trip_gives_identical_bytes(run, tmp_path: Path) -> None:
     assert run("export", "--all-athletes", "-o", str(first)).exit_code == 0
     other = CliRunner()
     env = {"BACKTRACK_DB": str(tmp_path / "other.db")}
-    imported = other.invoke(cli, ["import", str(first)], env=env)
+    imported = other.invoke(cli, ["import", "--create-athletes", str(first)], env=env)
     assert imported.exit_code == 0, imported.output
     assert "Imported 13 new sets" in imported.output
     second = tmp_path / "second.csv"
@@ -150,7 +150,7 @@ def test_import_restores_neutralised_cells(run, tmp_path: Path, db_path: Path) -
     db_path.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    assert run("import", str(out)).exit_code == 0
+    assert run("import", "--create-athletes", str(out)).exit_code == 0
     conn = sqlite3.connect(db_path)
     notes = [
         n
@@ -168,7 +168,7 @@ def test_importing_twice_adds_nothing(run, tmp_path: Path, db_path: Path) -> Non
     fill(run)
     out = tmp_path / "out.csv"
     assert run("export", "--all-athletes", "-o", str(out)).exit_code == 0
-    again = run("import", str(out))
+    again = run("import", "--create-athletes", str(out))
     assert again.exit_code == 0
     assert "Imported 0 new sets" in again.output
     conn = sqlite3.connect(db_path)
@@ -236,7 +236,7 @@ def test_bad_row_names_line_and_column_and_imports_nothing(
         tmp_path / "bad.csv",
         [good_row(), good_row(set="2"), good_row(**{"set": "3", **change})],
     )
-    result = run("import", str(path))
+    result = run("import", "--create-athletes", str(path))
     assert result.exit_code == 2, result.output
     assert "line 4" in result.stderr and f"column {column}" in result.stderr
     assert "Traceback" not in result.output
@@ -256,7 +256,7 @@ def test_bad_row_names_line_and_column_and_imports_nothing(
 def test_broken_csv_file_is_one_clear_line(run, tmp_path: Path, content: str) -> None:
     path = tmp_path / "broken.csv"
     path.write_text(content, encoding="utf-8")
-    result = run("import", str(path))
+    result = run("import", "--create-athletes", str(path))
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()
     assert str(path) in line
@@ -265,7 +265,7 @@ def test_broken_csv_file_is_one_clear_line(run, tmp_path: Path, content: str) ->
 def test_not_utf8_is_refused(run, tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER_LINE + "\n").encode() + "caf\xe9".encode("latin-1"))
-    result = run("import", str(path))
+    result = run("import", "--create-athletes", str(path))
     assert result.exit_code == 2
     assert "UTF-8" in result.stderr
 
@@ -358,13 +358,13 @@ def test_duplicates_inside_one_file_keep_the_first(
         good_row(set="3"),
         good_row(set="2", athlete="KIM"),  # names match case-insensitively
     ]
-    result = run("import", str(write_rows(tmp_path / "dupes.csv", rows)))
+    result = run("import", "--create-athletes", str(write_rows(tmp_path / "dupes.csv", rows)))
     assert result.exit_code == 0, result.output
     assert "Imported 3 new sets" in result.output
     imported = [s for s in stored_sets(db_path) if s[0] == "kim"]
     assert [(s[4], s[5], s[12]) for s in imported] == [(1, 8, "first"), (2, 8, None), (3, 8, None)]
     assert sets_schema(db_path) == fresh_schema
-    again = run("import", str(tmp_path / "dupes.csv"))
+    again = run("import", "--create-athletes", str(tmp_path / "dupes.csv"))
     assert "Imported 0 new sets" in again.output
 
 
@@ -380,7 +380,7 @@ def test_a_bad_row_after_a_full_batch_leaves_an_empty_database_unchanged(
         for i in range(60_001)
     ]
     rows.append(good_row(rpe="7.2"))
-    result = run("import", str(write_rows(tmp_path / "big.csv", rows)))
+    result = run("import", "--create-athletes", str(write_rows(tmp_path / "big.csv", rows)))
     assert result.exit_code == 2
     assert f"line {len(rows) + 1}, column rpe" in result.stderr
     assert db_path.read_bytes() == before
@@ -426,7 +426,7 @@ def test_a_bad_cell_after_many_good_rows_is_still_caught(
     good.append(good_row(rom_level="4", set="8"))
     good.append(good_row(exercise_id="back-extension-ghd", rom_level="3", set="9"))
     path = write_rows(tmp_path / "late.csv", [*good, good_row(**change)])
-    result = run("import", str(path))
+    result = run("import", "--create-athletes", str(path))
     assert result.exit_code == 2, result.output
     assert f"line {len(good) + 2}, column {column}" in result.stderr, result.stderr
 
@@ -448,7 +448,7 @@ def test_equivalent_spellings_store_the_same_values(run, tmp_path: Path, db_path
         row = good_row(**{**canonical, **change})
         row["performed_at"] = row["performed_at"].replace("-25T", f"-{10 + i}T")
         rows.append(row)
-    result = run("import", str(write_rows(tmp_path / "spellings.csv", rows)))
+    result = run("import", "--create-athletes", str(write_rows(tmp_path / "spellings.csv", rows)))
     assert result.exit_code == 0, result.output
     stored = stored_sets(db_path)
     assert len(stored) == len(rows)
@@ -480,7 +480,8 @@ def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_wa
         subprocess.run([*command, "checkin", "--pain", "1"], env=env, check=True)
         schema = sets_schema(db)
         wal = Path(f"{db}-wal")
-        proc = subprocess.Popen([*command, "import", str(source)], env=env, text=True,
+        importing = [*command, "import", "--create-athletes", str(source)]
+        proc = subprocess.Popen(importing, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
@@ -494,8 +495,7 @@ def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_wa
         killed += 1
         assert sets_schema(db) == schema
         assert stored_sets(db) == []
-        result = subprocess.run([*command, "import", str(source)], env=env, text=True,
-                                capture_output=True)  # fmt: skip
+        result = subprocess.run(importing, env=env, text=True, capture_output=True)
         assert result.returncode == 0, result.stderr
         assert f"Imported {len(rows)} new sets" in result.stdout
         assert sets_schema(db) == schema
@@ -567,7 +567,9 @@ def test_every_timestamp_form_stores_the_same_instants(
     local_zone("America/Denver")  # no offset: local time, as `log --at` reads it
     path = write_rows(tmp_path / "forms.csv", _form_rows(TIME_FORMS[form]))
     db = tmp_path / "forms.db"
-    result = CliRunner().invoke(cli, ["import", str(path)], env={"BACKTRACK_DB": str(db)})
+    result = CliRunner().invoke(
+        cli, ["import", "--create-athletes", str(path)], env={"BACKTRACK_DB": str(db)}
+    )
     assert result.exit_code == 0, result.output
     stored = [row[2] for row in stored_sets(db)]
     expected = [row["performed_at"] for row in _form_rows(TIME_FORMS["Z"])]
@@ -584,7 +586,9 @@ def test_the_local_time_of_an_import_follows_tz(
     for zone in ("America/Denver", "Asia/Kolkata", "UTC"):
         local_zone(zone)
         db = tmp_path / f"{zone.replace('/', '-')}.db"
-        result = CliRunner().invoke(cli, ["import", str(path)], env={"BACKTRACK_DB": str(db)})
+        result = CliRunner().invoke(
+            cli, ["import", "--create-athletes", str(path)], env={"BACKTRACK_DB": str(db)}
+        )
         assert result.exit_code == 0, result.output
         stored[zone] = stored_sets(db)[0][2]
     assert stored == {
@@ -669,7 +673,9 @@ def test_a_bad_time_on_the_fast_path_is_the_full_checks_error(tmp_path: Path, te
     errors = []
     for path in (alone, late):
         result = CliRunner().invoke(
-            cli, ["import", str(path)], env={"BACKTRACK_DB": str(tmp_path / "bad.db")}
+            cli,
+            ["import", "--create-athletes", str(path)],
+            env={"BACKTRACK_DB": str(tmp_path / "bad.db")},
         )
         assert result.exit_code == 2, result.output
         errors.append(result.stderr.split(", column ", 1)[1])

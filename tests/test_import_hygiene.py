@@ -47,6 +47,7 @@ DOMAIN = [
     "backtrack.pins",
     "backtrack.durable",
     "backtrack.errors",
+    "backtrack.text",
     "backtrack.demo",
     "backtrack.report",
     "backtrack.report.data",

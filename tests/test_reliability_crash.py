@@ -250,7 +250,9 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path) -> No
 
     started = time.monotonic()
     full = subprocess.run(
-        backtrack("import", str(source)), capture_output=True, env=env_for(fresh_copy("full"))
+        backtrack("import", "--create-athletes", str(source)),
+        capture_output=True,
+        env=env_for(fresh_copy("full")),
     )
     duration = time.monotonic() - started
     assert full.returncode == 0
@@ -260,7 +262,7 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path) -> No
         db = fresh_copy(f"import{i}")
         wal = Path(f"{db}-wal")
         proc = subprocess.Popen(
-            backtrack("import", str(source)),
+            backtrack("import", "--create-athletes", str(source)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env_for(db),

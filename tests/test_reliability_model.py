@@ -267,7 +267,7 @@ class StoreMachine(RuleBasedStateMachine):
         fresh_path = self.folder / f"fresh-{self.exports}.db"
         fresh = Store.open(fresh_path, CATALOG, self.clock)
         try:
-            assert import_file(fresh, out) == len(self.sets)
+            assert import_file(fresh, out, create_athletes=True) == len(self.sets)
         finally:
             fresh.close()
         assert sorted(sets_on_disk(fresh_path).values(), key=order) == sorted(

@@ -177,7 +177,7 @@ def test_the_side_column_round_trips_byte_for_byte(run, tmp_path: Path) -> None:
     assert sides == ["", "L", "L", "R", "R"]  # the curl's side is empty
     (tmp_path / "out.csv").write_text(first, encoding="utf-8", newline="")
     fresh = tmp_path / "fresh.db"
-    imported = run("import", str(tmp_path / "out.csv"), "--db", str(fresh))
+    imported = run("import", "--create-athletes", str(tmp_path / "out.csv"), "--db", str(fresh))
     assert imported.exit_code == 0, imported.output
     assert "without a side" not in imported.stdout
     assert run("export", "--db", str(fresh)).stdout == first
@@ -197,7 +197,7 @@ def test_a_file_from_before_sides_imports_without_sides_and_says_how_many(
         "\r\n",
         encoding="utf-8",
     )
-    result = run("import", str(old))
+    result = run("import", "--create-athletes", str(old))
     assert result.exit_code == 0, result.output
     assert "Imported 3 new sets" in result.stdout
     assert "2 sets of two-sided drills came in without a side" in result.stdout
@@ -225,7 +225,7 @@ def test_a_bad_side_is_refused_whole(
     cells[1] = "2026-11-21T08:00:00Z"
     bad = tmp_path / "bad.csv"
     bad.write_text("\r\n".join([good[0], good[1], ",".join(cells)]) + "\r\n", encoding="utf-8")
-    result = run("import", str(bad))
+    result = run("import", "--create-athletes", str(bad))
     assert result.exit_code == 2
     assert why in result.stderr and "line 3" in result.stderr
     assert rows(db_path, "SELECT COUNT(*) FROM sets") == [(1,)]

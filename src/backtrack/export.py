@@ -28,6 +28,7 @@ from backtrack.store import (
     parse_utc,
     validate_athlete_name,
 )
+from backtrack.text import CONTROL_CHARACTERS, describe_control, find_control
 from backtrack.units import MAX_LOAD_KG, UNITS, Unit, format_load, to_kg
 
 HEADER = (
@@ -62,13 +63,26 @@ class CsvError(Exception):
     """A bad row or file; the message names the line and column."""
 
 
+class UnknownAthletes(CsvError):
+    """The file names athletes not in the database (and the import may not create them):
+    `names`, as the file first writes each."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"the file names athletes not in this database: {', '.join(names)}")
+        self.names = names
+
+
 class ImportTally:
     """What an import noticed besides the sets it added: `without_side` counts the sets of
     two-sided drills that came in with no side (from a file made before sides existed, or
-    exported from sets logged before them)."""
+    exported from sets logged before them); `rows` the sets the file held, new or not;
+    `athletes` each athlete the file names, in the order first named: (name, whether the
+    import created them, how many new sets went to them)."""
 
     def __init__(self) -> None:
         self.without_side = 0
+        self.rows = 0
+        self.athletes: list[tuple[str, bool, int]] = []
 
 
 def write_csv(
@@ -167,11 +181,12 @@ def read_sets(
     utc_times = _UtcTimes()
     utc_hours = utc_times.hours
     missing = _MISSING
+    control = CONTROL_CHARACTERS.search
     try:
         for cells in rows:
             if len(cells) == COLUMNS:
-                (day, at, who, drill, _, set_no, side, reps, load, unit, load_kg, rom, _, rpe,
-                 pain, note) = cells  # fmt: skip
+                (day, at, who, drill, drill_name, set_no, side, reps, load, unit, load_kg, rom,
+                 label, rpe, pain, note) = cells  # fmt: skip
                 # The common case inline: a time whose hour and offset were seen before.
                 shift = utc_hours.get(at[:13] + at[19:])
                 stamp: str | None
@@ -199,6 +214,7 @@ def read_sets(
                     and effort is not missing
                     and hurt is not missing
                     and stamp is not None
+                    and control(drill_name + label + note) is None
                 ):
                     if sided and not side:
                         tally.without_side += 1
@@ -409,6 +425,12 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
     def fail(column: str, why: str) -> CsvError:
         return CsvError(f"{name}: line {line}, column {column}: {why}")
 
+    for column, text in cells.items():
+        if (char := find_control(text)) is not None:
+            raise fail(
+                column, f"{text!r} has a terminal control character, {describe_control(char)}"
+            )
+
     def integer(column: str, low: int, high: int, *, optional: bool = False) -> int | None:
         text = cells[column].strip()
         if not text and optional:
@@ -492,33 +514,49 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
 
 
 def import_file(
-    store: Store, path: Path | None, text: str | None = None, tally: ImportTally | None = None
+    store: Store,
+    path: Path | None,
+    text: str | None = None,
+    tally: ImportTally | None = None,
+    *,
+    create_athletes: bool = False,
 ) -> int:
     """Import an export CSV (this header or the one before sides) from `path` (or from
     `text`) in one transaction.
 
     Returns how many sets were new; `tally` learns what else the import noticed. Raises
-    CsvError naming line and column for a bad row, in which case nothing from the file is
-    imported.
+    CsvError naming line and column for a bad row, and UnknownAthletes when the file names
+    athletes not in the database and `create_athletes` is false; either way nothing from
+    the file is imported.
     """
     name = str(path) if path is not None else "<stdin>"
+    tally = tally or ImportTally()
     if text is not None:
-        return _import(store, io.StringIO(text, newline=""), name, tally)
+        return _import(store, io.StringIO(text, newline=""), name, tally, create_athletes)
     assert path is not None
     try:
         with open(path, encoding="utf-8", newline="", buffering=1 << 20) as source:
-            return _import(store, source, name, tally)
+            return _import(store, source, name, tally, create_athletes)
     except UnicodeDecodeError as exc:
         raise CsvError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise CsvError(f"cannot read {name}: {exc.strerror or exc}") from exc
 
 
-def _import(store: Store, source: IO[str], name: str, tally: ImportTally | None) -> int:
-    with store.bulk_import() as batch:
+def _import(
+    store: Store, source: IO[str], name: str, tally: ImportTally, create_athletes: bool
+) -> int:
+    with store.bulk_import(create_athletes=create_athletes) as batch:
         batch.add(
             read_sets(source, store.catalog, name=name, athlete=batch.athlete_id, tally=tally)
         )
+        if batch.missing:
+            raise UnknownAthletes(batch.missing)
+    tally.rows = batch.rows
+    tally.athletes = [
+        (person, created, batch.added_by_athlete.get(athlete_id, 0))
+        for athlete_id, (person, created) in batch.named.items()
+    ]
     return batch.added
 
 

@@ -149,8 +149,9 @@ def athletes_add(name: str, unit: Unit, db: Path | None) -> None:
 def athletes_rename(old: str, new: str, db: Path | None) -> None:
     """Rename the athlete OLD to NEW; their log, plans and PIN stay."""
     with _opened_with(db, old) as (store, person):
+        was = person.name
         person = store.rename_athlete(person, new)
-    click.echo(f"Renamed {old.strip()} to {person.name}")
+    click.echo(f"Renamed {was} to {person.name}")
 
 
 @athletes.command(name="unit")

@@ -90,10 +90,16 @@ def _utf8_stdout() -> Iterator[TextIO]:
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option(
+    "--create-athletes",
+    is_flag=True,
+    help="Add the athletes the file names who are not in the database yet (without it, "
+    "such a file is refused whole).",
+)
 @common_options
-def import_(file: Path, db: Path | None, athlete: str) -> None:
+def import_(file: Path, create_athletes: bool, db: Path | None, athlete: str) -> None:
     """Import sets from a CSV made by `backtrack export` (all or nothing)."""
-    from backtrack.export import CsvError, ImportTally, import_file
+    from backtrack.export import CsvError, ImportTally, UnknownAthletes, import_file
 
     catalog = _catalog()
     if str(file) == "-":
@@ -106,12 +112,45 @@ def import_(file: Path, db: Path | None, athlete: str) -> None:
     tally = ImportTally()
     with _opened(db, catalog) as store:
         try:
-            added = import_file(store, path, text, tally)
+            added = import_file(store, path, text, tally, create_athletes=create_athletes)
+        except UnknownAthletes as exc:
+            raise CliError(
+                f"Not imported: the file names {_athletes_word(len(exc.names))} not in this "
+                f"database: {_listed(exc.names)} (add them with backtrack athletes add, or "
+                "import with --create-athletes)"
+            ) from exc
         except CsvError as exc:
             raise CliError(str(exc)) from exc
-    click.echo(f"Imported {added} new sets from {file}")
+    click.echo(f"Imported {_count(added, 'new set', 'new sets')} from {file}")
+    if tally.rows > added:
+        already = tally.rows - added
+        was = "row was" if already == 1 else "rows were"
+        click.echo(f"{already} {was} already in the log")
+    for created, heading in ((True, "New athletes"), (False, "Athletes already here")):
+        people = [
+            f"{person} ({_count(new, 'new set', 'new sets')})"
+            for person, made, new in tally.athletes
+            if made == created
+        ]
+        if people:
+            click.echo(f"{heading}: {', '.join(people)}")
     if tally.without_side:
         click.echo(
             f"{tally.without_side} sets of two-sided drills came in without a side (made "
             "before sides existed): they are judged as one side, and History shows '-'"
         )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 new set', '2 new sets'."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def _athletes_word(n: int) -> str:
+    return "an athlete" if n == 1 else "athletes"
+
+
+def _listed(names: list[str], most: int = 20) -> str:
+    """Names joined by commas, at most `most` of them and then how many more."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"

@@ -6,6 +6,7 @@ from backtrack.errors import InvalidValue, NotFound
 from backtrack.models import Athlete
 from backtrack.store.connection import StoreBase
 from backtrack.store.values import athlete_from_row, iso_utc, validate_athlete_name
+from backtrack.text import strip_controls
 from backtrack.units import UNITS, Unit
 
 
@@ -13,8 +14,8 @@ class AthletesMixin(StoreBase):
     """The Store's athletes: found by name (case-insensitive), created on first use."""
 
     def find_athlete(self, name: str) -> Athlete | None:
-        """The athlete called `name` (case-insensitive), or None."""
-        row = self._one("SELECT * FROM athletes WHERE name = ?", [name.strip()])
+        """The athlete called `name` (case-insensitive, control characters ignored), or None."""
+        row = self._one("SELECT * FROM athletes WHERE name = ?", [strip_controls(name).strip()])
         return athlete_from_row(row) if row else None
 
     def athlete(self, name: str, *, create: bool = True, unit: Unit = "kg") -> Athlete:

@@ -232,11 +232,12 @@ class CsvMixin(AthletesMixin):
             conn.commit()
 
     def import_sets(self, rows: Iterable[dict[str, Any]]) -> int:
-        """Add the sets of `rows` (dicts: `athlete` and IMPORT_COLUMNS) in one transaction.
+        """Add the sets of `rows` (dicts: `athlete` and IMPORT_COLUMNS) in one transaction,
+        creating athletes not yet here.
 
         Returns how many were new; see `bulk_import` for duplicates and failures.
         """
-        with self.bulk_import() as batch:
+        with self.bulk_import(create_athletes=True) as batch:
             batch.add(
                 (batch.athlete_id(row["athlete"]), *(row.get(c) for c in IMPORT_COLUMNS))
                 for row in rows
@@ -244,17 +245,19 @@ class CsvMixin(AthletesMixin):
         return batch.added
 
     @contextlib.contextmanager
-    def bulk_import(self) -> Iterator[SetImport]:
+    def bulk_import(self, *, create_athletes: bool = True) -> Iterator[SetImport]:
         """One write transaction for adding many sets through the `SetImport` it yields.
 
-        A set already present (same athlete, drill, performed_at and set number, in the
-        database or earlier in the same import) is skipped. Athletes are created as needed.
-        If the body raises (a bad row), nothing at all is written. Into an empty sets
-        table the indexes are dropped and rebuilt after the rows, inside the same
-        transaction (several times faster than updating them row by row).
+        A set already present (same athlete, drill, performed_at, set number and side, in
+        the database or earlier in the same import) is skipped. Athletes not yet here are
+        created when `create_athletes`; otherwise the batch lists them in `missing` and
+        inserts nothing more (the caller then raises to write nothing). If the body raises
+        (a bad row), nothing at all is written. Into an empty sets table the indexes are
+        dropped and rebuilt after the rows, inside the same transaction (several times
+        faster than updating them row by row).
         """
         with self.write():
-            batch = SetImport(self)
+            batch = SetImport(self, create_athletes=create_athletes)
             yield batch
             batch.finish()
 
@@ -269,33 +272,53 @@ class SetImport:
     )
     BATCH_ROWS = 50_000
 
-    def __init__(self, store: CsvMixin) -> None:
+    def __init__(self, store: CsvMixin, *, create_athletes: bool = True) -> None:
         self.store = store
-        self.added = 0
+        self.create_athletes = create_athletes
+        self.added = 0  # new sets
+        self.rows = 0  # sets offered, new or not
+        self.missing: list[str] = []  # athletes named but not here (when not creating)
+        self.named: dict[int, tuple[str, bool]] = {}  # athlete id -> (name, created here)
+        self.added_by_athlete: dict[int, int] = {}  # athlete id -> new sets (after finish)
         self._ids: dict[str, int] = {}
         self._dropped: list[tuple[str, str, bool, list[str]]] = []
         conn = store.db.conn
         try:
+            self._last_id = conn.execute("SELECT ifnull(MAX(id), 0) FROM sets").fetchone()[0]
             if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sets)").fetchone()[0]:
                 self._drop_indexes()
         except sqlite3.Error as exc:
             raise translate_error(exc, store.path) from exc
 
     def athlete_id(self, name: str) -> int:
-        """The id of the athlete called `name` (case-insensitive), created if new."""
+        """The id of the athlete called `name` (case-insensitive); one not here yet is
+        created, or (when the batch does not create athletes) added to `missing`, with 0."""
         key = name.casefold()
         found = self._ids.get(key)
         if found is None:
-            found = self._ids[key] = self.store._athlete_id(name)
+            person = self.store.find_athlete(name)
+            if person is not None:
+                found = person.id
+                self.named[found] = (person.name, False)
+            elif self.create_athletes:
+                found = self.store._athlete_id(name)
+                self.named[found] = (self.store.get_athlete(found).name, True)
+            else:
+                found = 0
+                self.missing.append(name.strip())
+            self._ids[key] = found
         return found
 
     def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Insert `rows`: (athlete id, *IMPORT_COLUMNS) tuples, in batches."""
+        """Insert `rows`: (athlete id, *IMPORT_COLUMNS) tuples, in batches. Once an athlete
+        is `missing`, the rest are only read (so every missing name is found), not written."""
         conn = self.store.db.conn
         rows = iter(rows)
         try:
             while batch := list(itertools.islice(rows, self.BATCH_ROWS)):
-                self.added += conn.executemany(self.INSERT, batch).rowcount
+                self.rows += len(batch)
+                if not self.missing:
+                    self.added += conn.executemany(self.INSERT, batch).rowcount
         except sqlite3.Error as exc:
             raise translate_error(exc, self.store.path) from exc
 
@@ -318,6 +341,13 @@ class SetImport:
                         conn.execute(sql)
             finally:
                 conn.execute(f"PRAGMA threads = {int(threads)}")
+            if self.added:
+                self.added_by_athlete = dict(
+                    conn.execute(
+                        "SELECT athlete_id, COUNT(*) FROM sets WHERE id > ? GROUP BY athlete_id",
+                        [self._last_id],
+                    ).fetchall()
+                )
         except sqlite3.Error as exc:
             raise translate_error(exc, self.store.path) from exc
         self._dropped = []

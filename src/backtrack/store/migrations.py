@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from backtrack.store.sqlite_lib import Database, Migrations
+from backtrack.text import CONTROL_CHARACTERS, strip_controls
 
 MIGRATION_SET = "backtrack"
 
@@ -243,6 +244,49 @@ def _access(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX access_events_by_athlete ON access_events (athlete_id, id)")
+
+
+# The free-text columns of every table (table, column, whether it may be NULL): what
+# 0007_no_control_characters cleans.
+FREE_TEXT = (
+    ("sets", "note", True),
+    ("checkins", "note", True),
+    ("suggestions", "reason", False),
+    ("plans", "stopped_reason", True),
+    ("flag_clearances", "cleared_by", False),
+    ("flag_clearances", "reason", False),
+    ("rule_setting_changes", "changed_by", False),
+    ("rule_setting_changes", "reason", False),
+)
+
+
+@migrations(name="0007_no_control_characters")
+def _no_control_characters(db: Database) -> None:
+    """Terminal control characters (text.py: ESC, NUL, DEL, C1, C0 but tab, LF, CR) out of
+    every free text already stored: athletes' names, notes, reasons and clinicians' names.
+    A note left blank becomes NULL, as a blank note is stored. A name left empty, or the
+    same as another athlete's, gets its id after it ('Ana #3'): names stay unique."""
+    for table, column, nullable in FREE_TEXT:
+        changed = []
+        for rowid, text in db.execute(
+            f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
+        ).fetchall():
+            if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
+                cleaned: str | None = strip_controls(text)
+                if nullable and not (cleaned or "").strip():
+                    cleaned = None
+                changed.append((cleaned, rowid))
+        db.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", changed)
+    for athlete_id, name in db.execute("SELECT id, name FROM athletes").fetchall():
+        if not CONTROL_CHARACTERS.search(name):
+            continue
+        cleaned = strip_controls(name).strip()
+        taken = db.execute(
+            "SELECT 1 FROM athletes WHERE name = ? AND id != ?", [cleaned, athlete_id]
+        ).fetchone()
+        if not cleaned or taken:
+            cleaned = f"{cleaned or 'athlete'} #{athlete_id}".strip()
+        db.execute("UPDATE athletes SET name = ? WHERE id = ?", [cleaned, athlete_id])
 
 
 @migrations(name="0008_athlete_preferences")

@@ -17,6 +17,7 @@ from backtrack.errors import InvalidValue
 from backtrack.models import Athlete, Exercise, Plan, PlanChange, Suggestion
 from backtrack.store.connection import StoreBase
 from backtrack.store.values import iso_utc, optional_date, parse_utc, plan_from_row, plan_json
+from backtrack.text import strip_controls
 
 PLAN_ROW = "SELECT * FROM plans WHERE athlete_id = ? AND exercise_id = ?"
 
@@ -178,7 +179,7 @@ class PlansMixin(StoreBase):
             if after == before and stopped is None:
                 return before
             self._write_plan(athlete, after)
-            reason = describe_override(exercise, before, after, resumed=stopped)
+            reason = strip_controls(describe_override(exercise, before, after, resumed=stopped))
             if stopped is not None:
                 self._exec(
                     "UPDATE plans SET stopped_at = NULL, stopped_reason = NULL "
@@ -267,7 +268,7 @@ class PlansMixin(StoreBase):
                     "WHERE athlete_id = ? AND exercise_id = ?",
                     [
                         iso_utc(self.clock.now()),
-                        suggestion.reason,
+                        strip_controls(suggestion.reason),
                         athlete.id,
                         suggestion.exercise_id,
                     ],
@@ -294,11 +295,12 @@ class PlansMixin(StoreBase):
         else a new row (a different pending one is marked superseded)."""
         now = iso_utc(self.clock.now())
         session_date = suggestion.session_date.isoformat() if suggestion.session_date else None
+        reason = strip_controls(suggestion.reason)
         pending = self.pending_suggestion(athlete, suggestion.exercise_id)
         same = pending is not None and (
             pending["action"] == suggestion.action
             and pending["rule"] == suggestion.rule
-            and pending["reason"] == suggestion.reason
+            and pending["reason"] == reason
             and pending["plan_after"] == plan_json(suggestion.plan)
             and pending["plan_before"] == plan_json(before)
             and pending["session_date"] == session_date
@@ -327,7 +329,7 @@ class PlansMixin(StoreBase):
                 session_date,
                 plan_json(before),
                 plan_json(suggestion.plan),
-                suggestion.reason,
+                reason,
                 status,
                 None if status == "pending" else now,
                 suggestion.rule,

@@ -16,6 +16,7 @@ from backtrack.models import Athlete, CheckIn
 from backtrack.settings import SPECS, RuleSettings, SettingError, from_values, spec_for
 from backtrack.store.connection import StoreBase
 from backtrack.store.values import checkin_from_row, iso_utc, parse_utc
+from backtrack.text import strip_controls
 
 MAX_REASON_LENGTH = 500
 MAX_BY_LENGTH = 60
@@ -43,10 +44,11 @@ class SettingState:
 
 
 def clean_words(field: str, text: str, limit: int) -> str:
-    """`text` (the --reason or --by of a clinician's change) with its white space folded,
-    refused (InvalidValue naming `field`) when empty or longer than `limit`. Pure: the
-    command line checks with it before it opens the file."""
-    cleaned = " ".join(text.split())
+    """`text` (the --reason or --by of a clinician's change) with its white space folded
+    and no terminal control characters (`text.strip_controls`), refused (InvalidValue
+    naming `field`) when empty or longer than `limit`. Pure: the command line checks with
+    it before it opens the file."""
+    cleaned = " ".join(strip_controls(text).split())
     if not cleaned:
         raise InvalidValue(field, f"--{field} must not be empty")
     if len(cleaned) > limit:

@@ -25,6 +25,7 @@ from backtrack.store.values import (
     validate_pain,
     validate_rpe,
 )
+from backtrack.text import strip_controls
 from backtrack.units import MAX_LOAD_KG, UNITS, Unit, from_kg, to_kg
 
 
@@ -109,6 +110,7 @@ class SetsMixin(PlansMixin):
         check_rom(exercise, rom_level)
         rpe = validate_rpe(rpe)
         pain = validate_pain(pain)
+        note = strip_controls(note) if note else None
         note = note if note and note.strip() else None
         moment = at or self.clock.now()
         if moment.tzinfo is None:
@@ -185,6 +187,7 @@ class SetsMixin(PlansMixin):
         if pain is not None:
             changes["pain"] = validate_pain(pain)
         if note is not None:
+            note = strip_controls(note)
             changes["note"] = note if note.strip() else None
         for name in clear & {"rpe", "pain", "note"}:
             changes[name] = None
@@ -256,7 +259,8 @@ class SetsMixin(PlansMixin):
             flags = check_keys(red_flags)
         except UnknownRedFlag as exc:
             raise InvalidValue("red_flag", str(exc)) from None
-        note = note.strip() if note and note.strip() else None
+        note = strip_controls(note).strip() if note else None
+        note = note or None
         # NULL: not asked; '' asked, none reported; else the keys joined by ';'
         stored_flags = join_keys(flags) or ("" if flags_asked else None)
         moment = at or self.clock.now()

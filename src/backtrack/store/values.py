@@ -15,6 +15,7 @@ from typing import Any
 from backtrack.errors import InvalidValue
 from backtrack.models import Athlete, CheckIn, Plan, SetEntry
 from backtrack.red_flags import split_keys
+from backtrack.text import strip_controls
 
 MAX_NAME_LENGTH = 40
 
@@ -61,8 +62,9 @@ def validate_pain(pain: int | None) -> int | None:
 
 
 def validate_athlete_name(name: str) -> str:
-    """Return the trimmed name if it is 1-40 printable characters, else raise InvalidValue."""
-    cleaned = name.strip()
+    """Return the name without terminal control characters (`text.strip_controls`),
+    trimmed, if it is then 1-40 printable characters, else raise InvalidValue."""
+    cleaned = strip_controls(name).strip()
     if not cleaned:
         raise InvalidValue("athlete", "the athlete's name is empty")
     if len(cleaned) > MAX_NAME_LENGTH:
