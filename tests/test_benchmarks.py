@@ -85,6 +85,11 @@ def test_the_breakdown_names_every_part(tmp_path: Path) -> None:
         timeout=240,
     )
     assert done.returncode == 0, done.stderr
-    for part in ("pydantic and backtrack.models", "the Today screen", "rebuilding the three"):
+    for part in (
+        "the quick path",
+        "COMMIT (synchronous=FULL",
+        "the Today screen",
+        "rebuilding the three",
+    ):
         assert part in done.stdout, done.stdout
     assert re.search(r"backtrack import of [\d,]+ sets \(20 athletes, \+01:00\)", done.stdout)
