@@ -84,10 +84,11 @@ LARGE_VIEW = "remember the large view"
 FIRST_FRAME_LATEST = 0.3
 
 
-def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
+def drill_title(drill: DrillToday | DrillGlance, unit: Unit, *, name: bool = True) -> Content:
     """The drill's name and what it loads over its plan and rest, e.g.
     'Jefferson curl  loads flexion' / 'Plan 3 × 6-8 · 0 kg · ROM 1 ... · rest 1:30'; for a
-    two-sided drill 'sets per side' after the loads, and the rest between the sides."""
+    two-sided drill 'sets per side' after the loads, and the rest between the sides. Without
+    `name` (a narrow screen, whose drill switcher names the drill) the plan alone."""
     exercise = drill.exercise
     if exercise.two_sided:
         sides = " · sets per side"
@@ -97,9 +98,9 @@ def drill_title(drill: DrillToday | DrillGlance, unit: Unit) -> Content:
         )
     else:
         sides, rest = "", f" · rest {clock_text(exercise.rest_seconds)}"
+    head = Content.assemble((exercise.name, "bold"), f"  loads {exercise.loads}{sides}\n")
     return Content.assemble(
-        (exercise.name, "bold"),
-        f"  loads {exercise.loads}{sides}\n",
+        head if name else "",
         ("Plan ", "bold"),
         plan_text(exercise, drill.plan, unit),
         rest,
@@ -139,8 +140,7 @@ class TodayScreen(CheckInFlow, SideFlow):
             "large_view",
             "Large view",
             show=False,
-            tooltip="Bigger numbers: the rest timer and the sets done in big digits "
-            "(remembered for you)",
+            tooltip="Large view: the rest timer and sets done in big digits (kept for you)",
         ),
         Binding("left", "step_drill(-1)", "Previous drill", show=False),
         Binding("right", "step_drill(1)", "Next drill", show=False),
@@ -311,7 +311,8 @@ class TodayScreen(CheckInFlow, SideFlow):
             return
         unit = view.athlete.unit
         exercise = drill.exercise
-        self.query_one("#drill-title", Static).update(drill_title(drill, unit))
+        narrow = self.width_name == "narrow"  # (its switcher names the drill)
+        self.query_one("#drill-title", Static).update(drill_title(drill, unit, name=not narrow))
         self.query_one(SuggestionBanner).show(
             exercise,
             drill.plan,
@@ -340,7 +341,7 @@ class TodayScreen(CheckInFlow, SideFlow):
         if self.view is None or not self.complete.is_set():
             return
         if self.query_one(SetTable).width_name != self.width_name:
-            self.render_view()
+            self.render_view()  # the set table's columns, the drill's title
 
     def _show_form(self, drill: DrillToday) -> None:
         form = self.form

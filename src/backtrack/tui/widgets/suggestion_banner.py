@@ -116,9 +116,10 @@ class SuggestionBanner(Static):
         if suggestion is None:
             lines.append(Content.styled(problem or "No suggestion yet.", "italic"))
         else:
+            # What to do and the keys first: on a short screen the reason under them may
+            # scroll in its box (today.tcss), never the keys.
             self.add_class(f"-{suggestion.action}")
             lines.append(headline(exercise, plan, suggestion, unit))
-            lines.append(Content(suggestion.reason))
             if can_decide(suggestion, today):
                 lines.append(keys_line(suggestion))
         if not checked_in:
@@ -128,5 +129,7 @@ class SuggestionBanner(Static):
                     ": the 24-hour pain response is missing (c to check in).",
                 )
             )
+        if suggestion is not None:
+            lines.append(Content(suggestion.reason))
         self.update(Content("\n").join(lines))
         self.set_class(not checked_in, "-no-checkin")
