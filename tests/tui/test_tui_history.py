@@ -22,7 +22,6 @@ from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.today import TodayScreen
 from backtrack.tui.widgets.history_chart import Chart
 from backtrack.tui.widgets.history_tables import ROM_MIN_WIDTH
-from backtrack.tui.widgets.view_tabs import ViewTabs
 from backtrack.units import format_load
 
 from .conftest import settle, start
@@ -82,7 +81,7 @@ async def test_h_opens_the_drill_on_show_and_esc_goes_back(demo_app: BacktrackAp
         screen = pilot.app.screen
         assert isinstance(screen, HistoryScreen)
         assert screen.exercise_id == "half-kneeling-side-bend"
-        assert "Half-kneeling side bend" in str(screen.query_one("#drills", Static).render())
+        assert "Half-kneeling side bend" in str(screen.query_one("#drills").render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TodayScreen)
@@ -317,7 +316,7 @@ async def test_clicking_a_views_name_shows_it(demo_app: BacktrackApp) -> None:
         screen = await open_history(pilot)
         sessions = screen.query_one("#sessions", DataTable)
         assert sessions.display and not screen.query("#timeline")  # built when first shown
-        await pilot.click(ViewTabs, offset=(14, 0))  # on "Plan timeline"
+        await pilot.click("#view-tabs", offset=(14, 0))  # on "Plan timeline"
         await pilot.pause()
         timeline = screen.query_one("#timeline", DataTable)
         assert timeline.display and timeline.has_focus and not sessions.display
@@ -326,7 +325,7 @@ async def test_clicking_a_views_name_shows_it(demo_app: BacktrackApp) -> None:
         assert screen.query_one("#since", Input).has_focus
         await pilot.press("escape")
         assert timeline.has_focus
-        await pilot.click(ViewTabs, offset=(3, 0))  # on "Sessions"
+        await pilot.click("#view-tabs", offset=(3, 0))  # on "Sessions"
         await pilot.pause()
         assert sessions.display and sessions.has_focus and not timeline.display
 

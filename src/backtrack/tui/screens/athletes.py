@@ -79,13 +79,14 @@ class PinScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     PinScreen { align: center middle; }
     #pin-dialog {
-        width: 50; height: auto; padding: 1 2;
+        width: 50; max-width: 100%; height: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     #pin-dialog .title { text-style: bold; margin-bottom: 1; }
     #pin-dialog Input { width: 100%; }
     #pin-status { height: 2; margin-top: 1; color: $text-muted; }
     #pin-status.-error { color: $error; text-style: bold; }
+    PinScreen.-narrow #pin-dialog, PinScreen.-short #pin-dialog { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), QUIT]
 
@@ -182,11 +183,12 @@ class NameScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     NameScreen { align: center middle; }
     #name-dialog {
-        width: 60; height: auto; padding: 1 2;
+        width: 60; max-width: 100%; height: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     #name-dialog .title { text-style: bold; margin-bottom: 1; }
     #name-dialog .hint { color: $text-muted; margin-top: 1; }
+    NameScreen.-narrow #name-dialog, NameScreen.-short #name-dialog { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), QUIT]
 
@@ -222,12 +224,13 @@ class NewPinScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     NewPinScreen { align: center middle; }
     #new-pin-dialog {
-        width: 60; height: auto; padding: 1 2;
+        width: 60; max-width: 100%; height: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     #new-pin-dialog .title { text-style: bold; margin-bottom: 1; }
     #new-pin-status { height: 2; margin-top: 1; color: $text-muted; }
     #new-pin-status.-error { color: $error; text-style: bold; }
+    NewPinScreen.-narrow #new-pin-dialog, NewPinScreen.-short #new-pin-dialog { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -312,13 +315,17 @@ class AthletePickerScreen(Screen[Athlete]):
     DEFAULT_CSS = """
     AthletePickerScreen { align: center middle; }
     #picker {
-        width: 76; height: auto; max-height: 100%;
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; padding: 1 2; background: $surface;
     }
     #picker-title { text-style: bold; text-align: center; margin-bottom: 1; }
     #picker OptionList { height: auto; max-height: 16; border: none; padding: 0; }
     #picker OptionList > .option-list--option { padding: 0 1; }
     #picker-hint { color: $text-muted; margin-top: 1; }
+    AthletePickerScreen.-narrow #picker { padding: 0 1; }
+    AthletePickerScreen.-short #picker { padding: 0 2; }
+    AthletePickerScreen.-short #picker-title { margin-bottom: 0; }
+    AthletePickerScreen.-narrow.-short #picker { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New athlete"),

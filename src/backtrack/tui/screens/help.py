@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -81,6 +82,18 @@ NEW_PIN = [Binding("enter", "", "Next box, then save the PIN")]
 SCROLL = [Binding("up,down", "", "Scroll (pgup / pgdn: a page)")]
 
 
+def key_table(rows: list[tuple[str, str]]) -> Table:
+    """The rows as two columns, the keys right-aligned in 12 cells and what they do beside
+    them; a description too long for the screen wraps in its own column (on a phone, too),
+    never under the keys."""
+    table = Table.grid(padding=(0, 2))  # two cells between the columns, none at the edges
+    table.add_column(min_width=12, no_wrap=True, style="bold")
+    table.add_column()
+    for keys, description in rows:  # plain text, never markup
+        table.add_row(Text(keys, justify="right"), Text(description, justify="left"))
+    return table
+
+
 class HelpScreen(Screen[None]):
     """The key list; escape or ? closes it (q quits the app, as on every screen)."""
 
@@ -134,13 +147,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-body"):
             for title, rows in self.sections():
                 yield Static(title, classes="help-title")
-                yield Static(
-                    Content("\n").join(
-                        Content.assemble((f"{keys:>12}", "bold"), "  ", description)
-                        for keys, description in rows
-                    ),
-                    classes="help-keys",
-                )
+                yield Static(key_table(rows), classes="help-keys")
             yield Static(
                 "The mouse works too: click a drill, a set, a button or a key in the footer. "
                 "ctrl+p opens the command palette with every action.",

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -51,7 +51,7 @@ from backtrack.tui.history_data import PAGE, day_text, export_name, free_path, l
 from backtrack.tui.widgets.history_chart import Chart
 from backtrack.tui.widgets.history_tables import SessionTable, TimelineTable
 from backtrack.tui.widgets.top_bar import TopBar
-from backtrack.tui.widgets.view_tabs import ViewTabs
+from backtrack.tui.widgets.view_tabs import DrillTabs, ViewTabs
 from backtrack.units import from_kg
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from backtrack.tui.history_data import HistoryView
 
 DEFAULT_WEEKS = 26
+CHARTS = ("chart-load", "chart-rom", "chart-pain")
+CHART_NAMES = ("Load", "ROM", "Pain")
 # How long building the screen waits for its first read (a few ms of SQL, started before
 # compose) so that the first frame has the rows: drawing an empty frame first costs more.
 FIRST_READ_WAIT = 0.03
@@ -76,16 +78,39 @@ class HistoryScreen(Screen[None]):
 
     DEFAULT_CSS = """
     HistoryScreen { layout: vertical; }
-    #drills { height: 1; padding: 0 1; }
+    #drills { padding: 0 1; }
     #range { height: 1; padding: 0 1; }
     #range Input { width: 14; height: 1; border: none; padding: 0 1; margin: 0 1; }
     #range .label, #range-dates { width: auto; }
     #range #range-text { width: 1fr; color: $text-muted; text-wrap: nowrap;
         text-overflow: ellipsis; }
+    #chart-tabs { display: none; }
     #charts { height: 6; }
     #views { height: 1fr; }
     #views DataTable { height: 1fr; }
+    .detail-box { height: auto; }
     .detail { height: 3; padding: 0 1; color: $text-muted; }
+
+    /* medium: the detail line takes the lines its words need */
+    HistoryScreen.-medium .detail { height: auto; min-height: 3; }
+    /* narrow (a phone): one column; the dates over the range's words, one chart at a time
+       with its tabs (c or a click switches), the table's narrow columns (SessionTable) */
+    HistoryScreen.-narrow #range { layout: vertical; height: auto; }
+    HistoryScreen.-narrow #range #range-text { width: 100%; text-wrap: wrap; }
+    HistoryScreen.-narrow #range Input { margin: 0; }
+    HistoryScreen.-narrow #chart-tabs { display: block; }
+    HistoryScreen.-narrow #charts Chart { display: none; }
+    HistoryScreen.-narrow #charts Chart.-shown { display: block; }
+    HistoryScreen.-narrow .detail { height: auto; min-height: 3; }
+    HistoryScreen.-narrow .detail-box { max-height: 8; }
+    HistoryScreen.-narrow DataTable { scrollbar-size-vertical: 1; }
+    /* short: the tabs without their underline; narrow and short (a phone on its side): the
+       chart without its border (its tab names it, the range line has its dates) and the
+       detail line scrolls past four lines, so the table keeps some rows */
+    HistoryScreen.-short ViewTabs { height: 1; }
+    HistoryScreen.-narrow.-short #charts { height: 4; }
+    HistoryScreen.-narrow.-short #charts Chart { border: none; height: 4; }
+    HistoryScreen.-narrow.-short .detail-box { max-height: 4; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "back", "Back", tooltip="Back to today (in a date box: leave it)"),
@@ -98,6 +123,12 @@ class HistoryScreen(Screen[None]):
         Binding("f", "filter", "Dates", tooltip="Type the from/to dates (Enter applies)"),
         Binding("a", "all_dates", "All dates"),
         Binding("v", "switch_view", "Timeline", tooltip="Switch sessions / plan timeline"),
+        Binding(
+            "c",
+            "next_chart",
+            "Chart",
+            tooltip="Next chart: load, ROM, pain (a narrow screen shows one at a time)",
+        ),
         Binding(
             "o", "toggle_holds", "Holds", show=False, tooltip="Hide/show accepted holds (timeline)"
         ),
@@ -167,6 +198,7 @@ class HistoryScreen(Screen[None]):
         self._generation = 0
         self._first_read = threading.Event()
         self._first_view: HistoryView | None = None  # set by the first read, then _first_read
+        self._narrow = False  # the -narrow class as last fitted to (_fit_to_size)
         self.reload()  # read while the screen is built; on_mount draws it if it is in
 
     # -- layout ---------------------------------------------------------------------------
@@ -174,18 +206,21 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Top bar, drills, range, charts, the sessions table (the timeline comes later)."""
         yield TopBar(self.athlete.name, "history")  # with the rest time, as on every screen
-        yield Static(id="drills")
+        names = [self.desk.catalog.get(drill_id).name for drill_id in self.drills]
+        yield DrillTabs(names, shown=self.drill, id="drills")
         with Horizontal(id="range"):
             yield Static(self._dates_text(), id="range-dates")  # Inputs from the first f
             yield Static(id="range-text")
+        yield ViewTabs(CHART_NAMES, id="chart-tabs")  # narrow: one chart at a time
         with Horizontal(id="charts"):
-            yield Chart(f"Load ({self.athlete.unit})", id="chart-load")
+            yield Chart(f"Load ({self.athlete.unit})", id="chart-load", classes="-shown")
             yield Chart("ROM level", id="chart-rom")
             yield Chart("Pain (0-10)", id="chart-pain")
         with Vertical(id="views"):
-            yield ViewTabs()
+            yield ViewTabs(id="view-tabs")
             yield SessionTable(id="sessions")
-            yield Static(classes="detail", id="session-detail")
+            with VerticalScroll(classes="detail-box", id="session-detail-box"):
+                yield Static(classes="detail", id="session-detail")
             # the plan timeline's table is built the first time it is shown (v)
         yield Footer(compact=True)
 
@@ -221,7 +256,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         """Focus the sessions and draw the first read if it is in (it usually is)."""
         self.query_one("#sessions", SessionTable).focus()  # its columns are in (its own mount)
-        self._show_drills()
+        self._narrow = self.has_class("-narrow")
         first = self._first_view if self._first_read.wait(FIRST_READ_WAIT) else None
         if first is not None and self.view is None:
             self._show(first)  # one layout, one paint: no empty frame first
@@ -281,16 +316,6 @@ class HistoryScreen(Screen[None]):
 
     # -- drawing --------------------------------------------------------------------------
 
-    def _show_drills(self) -> None:
-        """The drills' names and numbers, the one on show highlighted."""
-        parts: list[Content | str] = []
-        for index, drill_id in enumerate(self.drills):
-            name = self.desk.catalog.get(drill_id).name
-            style = "reverse bold" if index == self.drill else ""
-            parts.append(Content.styled(f" {index + 1} {name} ", style))
-            parts.append(" ")
-        self.query_one("#drills", Static).update(Content.assemble(*parts))
-
     def _render_view(self, view: HistoryView) -> None:
         """Draw `view`: the range's words, the three charts and the tables."""
         unit = view.athlete.unit
@@ -326,17 +351,32 @@ class HistoryScreen(Screen[None]):
             self._fill_timeline(view)
 
     def _fill_sessions(self, view: HistoryView) -> None:
-        """Show the view's sessions and the highlighted one's detail line."""
-        self.query_one("#sessions", SessionTable).show(view)
+        """Show the view's sessions (the narrow table's columns on a narrow screen) and the
+        highlighted one's detail line."""
+        self.query_one("#sessions", SessionTable).show(view, narrow=self.has_class("-narrow"))
         self._session_detail()
 
     def on_resize(self) -> None:
-        """A wider or narrower terminal: give the ROM column the room there is now."""
+        """A wider or narrower terminal: once the screen has its new breakpoint classes
+        (Textual sets them after this handler), fit the table and the keys to them."""
+        self.call_after_refresh(self._fit_to_size)
+
+    def _fit_to_size(self) -> None:
+        """Give the ROM column the room there is now, or the narrow table's columns; offer
+        c (the next chart) only where one chart shows at a time."""
+        narrow = self.has_class("-narrow")
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.refresh_bindings()
+            self.query_one(DrillTabs).refresh(layout=True)
         view = self.view
         if view is None:
             return
-        if not self.query_one("#sessions", SessionTable).fits(view):
+        if not self.query_one("#sessions", SessionTable).fits(view, narrow=narrow):
             self._fill_sessions(view)
+        timeline = self._timeline_table()
+        if timeline is not None and not timeline.fits(narrow=narrow):
+            self._fill_timeline(view)
 
     def _timeline_table(self) -> TimelineTable | None:
         """The plan timeline's table, once it has been shown."""
@@ -345,7 +385,7 @@ class HistoryScreen(Screen[None]):
 
     def _fill_timeline(self, view: HistoryView) -> None:
         """Show the view's timeline and the highlighted entry's detail line."""
-        self.query_one("#timeline", TimelineTable).show(view)
+        self.query_one("#timeline", TimelineTable).show(view, narrow=self.has_class("-narrow"))
         self._timeline_detail()
 
     @on(DataTable.RowHighlighted, "#sessions")
@@ -369,6 +409,21 @@ class HistoryScreen(Screen[None]):
             return
         self.dismiss(None)
 
+    def action_next_chart(self) -> None:
+        """Show the next chart (narrow screens show one at a time)."""
+        self._show_chart((self.query_one("#chart-tabs", ViewTabs).shown + 1) % len(CHARTS))
+
+    def _show_chart(self, index: int) -> None:
+        """Make the chart at `index` (load, ROM, pain) the one a narrow screen shows."""
+        self.query_one("#chart-tabs", ViewTabs).shown = index
+        for number, chart_id in enumerate(CHARTS):
+            self.query_one(f"#{chart_id}", Chart).set_class(number == index, "-shown")
+
+    @on(DrillTabs.Picked)
+    def _drill_clicked(self, event: DrillTabs.Picked) -> None:
+        """Show the drill clicked."""
+        self.action_pick_drill(event.index)
+
     def action_step_drill(self, step: int) -> None:
         """Show the previous (-1) or next (+1) drill."""
         self.action_pick_drill((self.drill + step) % len(self.drills))
@@ -378,7 +433,7 @@ class HistoryScreen(Screen[None]):
         if 0 <= index < len(self.drills) and index != self.drill:
             self.drill = index
             self.limit = PAGE
-            self._show_drills()
+            self.query_one(DrillTabs).shown = index
             self.reload()
 
     async def action_filter(self) -> None:
@@ -407,34 +462,48 @@ class HistoryScreen(Screen[None]):
 
     async def action_switch_view(self) -> None:
         """Switch between the sessions table and the plan timeline."""
-        await self._show_view(1 - self.query_one(ViewTabs).shown)
+        await self._show_view(1 - self.query_one("#view-tabs", ViewTabs).shown)
 
-    @on(ViewTabs.Picked)
+    @on(ViewTabs.Picked, "#view-tabs")
     async def _view_clicked(self, event: ViewTabs.Picked) -> None:
         """Show the view whose name was clicked."""
         await self._show_view(event.index)
 
+    @on(ViewTabs.Picked, "#chart-tabs")
+    def _chart_clicked(self, event: ViewTabs.Picked) -> None:
+        """Show the chart whose name was clicked."""
+        self._show_chart(event.index)
+
     def _focus_view(self) -> None:
         """Put the cursor in the table of the view on show."""
-        self.query_one("#timeline" if self.query_one(ViewTabs).shown else "#sessions").focus()
+        shown = self.query_one("#view-tabs", ViewTabs).shown
+        self.query_one("#timeline" if shown else "#sessions").focus()
 
     async def _show_view(self, index: int) -> None:
         """Show the sessions (0) or the plan timeline (1), building the timeline's table
         the first time."""
         if index == 1 and self._timeline_table() is None:
+            box = VerticalScroll(
+                Static(classes="detail", id="timeline-detail"),
+                classes="detail-box",
+                id="timeline-detail-box",
+            )
             await self.query_one("#views").mount(
-                TimelineTable(id="timeline"), Static(classes="detail", id="timeline-detail")
+                TimelineTable(id="timeline"), box
             )  # mount returns once the table's on_mount has added its columns
             if self.view is not None:
                 self._fill_timeline(self.view)
             else:
                 self._timeline_detail()
-        self.query_one(ViewTabs).shown = index
-        for widget_id, view in (("sessions", 0), ("session-detail", 0), ("timeline", 1)):
+        self.query_one("#view-tabs", ViewTabs).shown = index
+        for widget_id, view in (
+            ("sessions", 0),
+            ("session-detail-box", 0),
+            ("timeline", 1),
+            ("timeline-detail-box", 1),
+        ):
             for widget in self.query(f"#{widget_id}"):
                 widget.display = view == index
-        for widget in self.query("#timeline-detail"):
-            widget.display = index == 1
         self._focus_view()
 
     def action_toggle_holds(self) -> None:
@@ -486,6 +555,8 @@ class HistoryScreen(Screen[None]):
         if action == "more":
             view = self.view
             return True if view is not None and len(view.sessions) < view.total else None
+        if action == "next_chart":  # wider screens show the three charts side by side
+            return self.has_class("-narrow")
         return True
 
     # -- export ---------------------------------------------------------------------------

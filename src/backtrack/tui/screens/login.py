@@ -39,7 +39,7 @@ class ClinicLoginScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ClinicLoginScreen { align: center middle; }
     #login {
-        width: 64; height: auto; padding: 1 2;
+        width: 64; max-width: 100%; height: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     #login .title { text-style: bold; margin-bottom: 1; }
@@ -47,6 +47,7 @@ class ClinicLoginScreen(ModalScreen[bool]):
     #login Input { width: 100%; }
     #login-status { height: 2; margin-top: 1; color: $text-muted; }
     #login-status.-error { color: $error; text-style: bold; }
+    ClinicLoginScreen.-narrow #login, ClinicLoginScreen.-short #login { padding: 0 1; }
     """
     # Modal: the app's keys (q, ?, t ...) do nothing here; q types into the password box.
     BINDINGS: ClassVar[list[BindingType]] = [

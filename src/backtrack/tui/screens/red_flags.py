@@ -16,7 +16,7 @@ from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Click
 from textual.screen import ModalScreen
@@ -87,7 +87,7 @@ class RedFlagsScreen(ModalScreen[RedFlagReply]):
                 "none of these.",
                 classes="hint",
             )
-            with Vertical(classes="questions"):
+            with VerticalScroll(classes="questions"):  # scrolls where the screen is small
                 for index in range(len(RED_FLAGS)):
                     yield FlagQuestion(index)
             with Horizontal(classes="buttons"):

@@ -1,7 +1,9 @@
 """The history screen's charts: a titled sparkline of one measure over a date range, with its
 lowest, highest and latest value, drawn by a sparkline that leaves missing values blank.
 A chart of several series (the pain of a two-sided drill: left, right, and the sets logged
-before sides existed) draws one labelled row each, on one scale."""
+before sides existed) draws one labelled row each, on one scale. When the numbers do not fit
+on one line (three charts side by side on an 80-column terminal), they take two, broken
+between the numbers, and the sparkline gives up a line: nothing is cut."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.console import Console, ConsoleOptions, Group
 from rich.console import RenderResult as RichRenderResult
@@ -111,6 +114,23 @@ class GapSparkline:
                 yield Segment.line()
 
 
+SEPARATOR = " · "
+
+
+def number_lines(numbers: str, width: int) -> list[str]:
+    """The numbers' line ('low 0 · high 12.5 · last 12.5 kg') broken into as few lines of
+    at most `width` cells as it takes, only between the numbers ('low 0 · high 12.5',
+    'last 12.5 kg'); a single number wider than `width` is a line of its own."""
+    lines: list[str] = []
+    for part in numbers.split(SEPARATOR):
+        joined = f"{lines[-1]}{SEPARATOR}{part}" if lines else part
+        if lines and cell_len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines or [""]
+
+
 class Chart(Widget):
     """A titled sparkline with its lowest, highest and latest value and its date range.
 
@@ -131,8 +151,8 @@ class Chart(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"chart--max", "chart--min", "chart--numbers"}
     LINES = 3
 
-    def __init__(self, title: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, title: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.border_title = title
         self.values: list[float | None] = []
         self.series: list[tuple[str, list[float | None]]] = []  # labelled rows, if several
@@ -193,12 +213,17 @@ class Chart(Widget):
         low = base + self.get_component_styles("chart--min").color
         high = base + self.get_component_styles("chart--max").color
         style = self.get_component_rich_style("chart--numbers")
-        numbers = Text(self.numbers, style=style, no_wrap=True, end="")
+        width, height = self.content_size
+        lines = number_lines(self.numbers, width)
+        if len(lines) > 1 and len(lines) >= height:  # no room to break it: one line, cut
+            lines = [self.numbers]
+        numbers = Text("\n".join(lines), style=style, no_wrap=True, overflow="ellipsis", end="")
+        bars = max(height - len(lines), 1)  # the sparkline's lines (LINES at full width)
         if self.series:
             rows = SeriesRows(
                 self.series,
-                width=self.content_size.width,
-                lines=self.LINES,
+                width=width,
+                lines=bars,
                 min_color=low.rich_color,
                 max_color=high.rich_color,
                 label_style=style,
@@ -206,8 +231,8 @@ class Chart(Widget):
             return Group(rows, numbers)
         line = GapSparkline(
             self.values,
-            width=self.content_size.width,
-            height=self.LINES,
+            width=width,
+            height=bars,
             min_color=low.rich_color,
             max_color=high.rich_color,
         )

@@ -3,7 +3,9 @@
 Both draw plain-text cells directly (`TextTable`) and say, for the line under them, what
 the highlighted row is about in full (the cells may cut it). The sessions table gives its
 ROM column the room the other columns leave, so a ROM label is cut after a word or a clause
-on a narrow terminal and shown whole on a wide one.
+on a narrow terminal and shown whole on a wide one. On a narrow screen (a phone: the screen's
+`-narrow` class) it keeps date, sets, load (the unit in its heading), pain and next, a
+two-sided drill's sides one under the other; the line under it says the rest.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from backtrack.tui.history_data import (
     status_text,
 )
 from backtrack.tui.widgets.text_table import TextTable, cell
-from backtrack.units import format_load, format_number
+from backtrack.units import format_load, format_number, from_kg
 
 if TYPE_CHECKING:
     from backtrack.store import SideSummary
@@ -88,17 +90,58 @@ def at_cursor(table: DataTable[Any], rows: Sequence[Row]) -> Row:
 class SessionTable(TextTable):
     """A row per session, newest first: date, sets × reps, load, ROM, hardest RPE, highest
     pain, the suggestion of that day and whether it was taken. A two-sided drill's sets and
-    pain are each side's: 'L 8/8/8 R 8/7/8' and 'L 2 R 4'."""
+    pain are each side's: 'L 8/8/8 R 8/7/8' and 'L 2 R 4'. Narrow (`show(narrow=True)`):
+    date, sets, load, pain and next only (see the module docstring)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.narrow = False
 
     def on_mount(self) -> None:
         """Add the columns (the ROM column is sized when rows are shown)."""
+        self._add_columns()
+
+    def _add_columns(self, unit: str = "kg") -> None:
+        """The columns of the wide table, or of the narrow one (`unit`: the load's heading)."""
+        if self.narrow:
+            self.add_columns("Date", "Sets", unit, "Pain", "Next")
+            return
         self.add_columns("Date", "Sets", "Load")
         self.add_column("ROM", width=ROM_MIN_WIDTH, key=ROM.value)  # sized to the room left
         self.add_columns("RPE", "Pain", "Next")
         self.add_column("Taken", width=10)  # styled cells: the width is not measured
+
+    @staticmethod
+    def narrow_cells(view: HistoryView) -> list[list[str | Text]]:
+        """The narrow table's cells: date, sets, load (a number: the unit heads the column),
+        pain and next; a two-sided drill's sets and pain a line per side."""
+        unit = view.athlete.unit
+        rows: list[list[str | Text]] = []
+        for s in view.sessions:
+            if s.sides:
+                sets: str | Text = Text(  # a Text: a cell of two lines is not read as markup
+                    "\n".join(
+                        f"{side_mark(side.side)} {'/'.join(map(str, side.reps))}"
+                        for side in s.sides
+                    ),
+                    no_wrap=True,
+                    end="",
+                )
+                pain: str | Text = Text("\n", no_wrap=True, end="").join(
+                    sides_pain_cell([side]) for side in s.sides
+                )
+            else:
+                sets, pain = reps_text(s).replace(" × ", "×"), pain_cell(s.pain)
+            rows.append(
+                [
+                    s.day.isoformat(),
+                    sets,
+                    format_number(from_kg(s.load_kg, unit), 2),
+                    pain,
+                    action_cell(s.action) if s.action == "stop" else action_text(s.action),
+                ]
+            )
+        return rows
 
     @staticmethod
     def cells(view: HistoryView) -> list[list[str | Text]]:
@@ -138,22 +181,34 @@ class SessionTable(TextTable):
         longest = max((cell_len(str(r[3])) for r in rows), default=0)
         return max(ROM_MIN_WIDTH, min(screen - others, longest))
 
-    def fits(self, view: HistoryView) -> bool:
-        """Whether the ROM column has the width `show` would give it now (after a resize it
-        may not)."""
-        return self.rom_width(self.cells(view)) == self.columns[ROM].width
+    def fits(self, view: HistoryView, *, narrow: bool = False) -> bool:
+        """Whether the table has the columns `show` would give it now (after a resize it
+        may not: the ROM column's width, or the narrow table's columns)."""
+        if narrow != self.narrow:
+            return False
+        return narrow or self.rom_width(self.cells(view)) == self.columns[ROM].width
 
-    def show(self, view: HistoryView) -> None:
-        """Show the view's sessions, ROM labels fitted to the room there is; the cursor stays
-        on the row it was on (the last, if there are fewer now)."""
+    def show(self, view: HistoryView, *, narrow: bool = False) -> None:
+        """Show the view's sessions, ROM labels fitted to the room there is (narrow: the
+        narrow table's columns); the cursor stays on the row it was on (the last, if there
+        are fewer now)."""
         row = self.cursor_row
-        rows = self.cells(view)
-        width = self.rom_width(rows)
-        self.clear()
-        self.columns[ROM].width = width
-        for s, cells in zip(view.sessions, rows, strict=True):
-            cells[3] = fit_words(str(cells[3]), width)
-            self.add_row(*cells, key=s.day.isoformat())
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.clear(columns=True)
+            self._add_columns(view.athlete.unit)
+        else:
+            self.clear()
+        if narrow:
+            for s, cells in zip(view.sessions, self.narrow_cells(view), strict=True):
+                self.add_row(*cells, key=s.day.isoformat(), height=max(len(s.sides), 1))
+        else:
+            rows = self.cells(view)
+            width = self.rom_width(rows)
+            self.columns[ROM].width = width
+            for s, cells in zip(view.sessions, rows, strict=True):
+                cells[3] = fit_words(str(cells[3]), width)
+                self.add_row(*cells, key=s.day.isoformat())
         if view.sessions:
             self.move_cursor(row=min(row, len(view.sessions) - 1))
 
@@ -166,6 +221,8 @@ class SessionTable(TextTable):
         row = at_cursor(self, view.sessions)
         rom = f"ROM {row.rom_level}: {view.exercise.rom_label(row.rom_level)}"
         heading = f"{row.day} · {rom}"  # the whole label: the column may have cut it
+        if self.narrow and row.rpe is not None:  # the narrow table has no RPE column
+            heading = f"{heading} · RPE {format_number(row.rpe)}"
         if row.reason is None:
             return Content(f"{heading} · no suggestion judged this session yet.")
         action = action_text(row.action)
@@ -188,16 +245,32 @@ class TimelineTable(TextTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.narrow = False
 
     def on_mount(self) -> None:
         """Add the columns."""
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Date, change, decision and (unless narrow: the line under it has it) reason."""
         self.add_columns("Date", "Change")
         self.add_column("Decision", width=10)
-        self.add_column("Reason")
+        if not self.narrow:
+            self.add_column("Reason")
 
-    def show(self, view: HistoryView) -> None:
-        """Show the view's timeline entries, the reasons cut to REASON_WIDTH."""
-        self.clear()
+    def fits(self, *, narrow: bool = False) -> bool:
+        """Whether the table has the columns `show(narrow=narrow)` would give it."""
+        return narrow == self.narrow
+
+    def show(self, view: HistoryView, *, narrow: bool = False) -> None:
+        """Show the view's timeline entries, the reasons cut to REASON_WIDTH (narrow: no
+        reasons; the line under the table says the highlighted one's)."""
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.clear(columns=True)
+            self._add_columns()
+        else:
+            self.clear()
         for index, entry in enumerate(view.timeline):
             day = entry.session_date or entry.at.date()
             decision = "clinician" if entry.source == "clinician" else entry.status
@@ -207,13 +280,13 @@ class TimelineTable(TextTable):
                 change = action_cell("stop")
             else:
                 change = change_text(entry.before, entry.after, view.athlete.unit)
-            self.add_row(
+            cells = [
                 day.isoformat(),
                 "hold" if change == "no change" else change,
                 status_cell(decision) if decision != "clinician" else "clinician",
                 short(entry.reason, REASON_WIDTH),
-                key=str(index),
-            )
+            ]
+            self.add_row(*cells[: 3 if narrow else 4], key=str(index))
 
     def detail(self, view: HistoryView | None, holds: bool) -> Content:
         """The line under the table: when the highlighted entry was decided and its whole
