@@ -6,11 +6,10 @@ sqlite-utils' `_sqlite_migrations` table. Never edit a released step: add a new 
 
 from __future__ import annotations
 
-import sqlite3
-
 from backtrack.store.sqlite_lib import Database, Migrations
 from backtrack.text import CONTROL_CHARACTERS, strip_controls
 
+# Read without this module (and so without sqlite-utils) by schema_state.applied_names.
 MIGRATION_SET = "backtrack"
 
 migrations = Migrations(MIGRATION_SET)
@@ -307,22 +306,6 @@ def _athlete_preferences(db: Database) -> None:
 def known_migration_names() -> list[str]:
     """The names of every migration this version of backtrack knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]
-
-
-def applied_names(conn: sqlite3.Connection) -> list[str]:
-    """The backtrack migrations recorded in the database open on `conn`, in the order they
-    were applied ([] when it has no migrations table). Reads only."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
-    ).fetchone()
-    if not has_table:
-        return []
-    return [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-        )
-    ]
 
 
 def unknown_names(applied: list[str]) -> list[str]:
