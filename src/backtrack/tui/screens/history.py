@@ -49,7 +49,7 @@ from backtrack.clock import local_date
 from backtrack.errors import StoreError
 from backtrack.tui.history_data import PAGE, day_text, export_name, free_path, load_history
 from backtrack.tui.widgets.history_chart import Chart
-from backtrack.tui.widgets.history_tables import SessionTable, TimelineTable
+from backtrack.tui.widgets.history_tables import Layout, SessionTable, TimelineTable
 from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.tui.widgets.view_tabs import DrillTabs, ViewTabs
 from backtrack.units import from_kg
@@ -93,6 +93,9 @@ class HistoryScreen(Screen[None]):
 
     /* medium: the detail line takes the lines its words need */
     HistoryScreen.-medium .detail { height: auto; min-height: 3; }
+    HistoryScreen.-medium.-short .detail-box { max-height: 5; }
+    HistoryScreen.-medium #range { height: auto; }
+    HistoryScreen.-medium #range #range-text { text-wrap: wrap; }
     /* narrow (a phone): one column; the dates over the range's words, one chart at a time
        with its tabs (c or a click switches), the table's narrow columns (SessionTable) */
     HistoryScreen.-narrow #range { layout: vertical; height: auto; }
@@ -353,13 +356,23 @@ class HistoryScreen(Screen[None]):
     def _fill_sessions(self, view: HistoryView) -> None:
         """Show the view's sessions (the narrow table's columns on a narrow screen) and the
         highlighted one's detail line."""
-        self.query_one("#sessions", SessionTable).show(view, narrow=self.has_class("-narrow"))
+        self.query_one("#sessions", SessionTable).show(view, self._layout())
         self._session_detail()
 
     def on_resize(self) -> None:
         """A wider or narrower terminal: once the screen has its new breakpoint classes
         (Textual sets them after this handler), fit the table and the keys to them."""
         self.call_after_refresh(self._fit_to_size)
+
+    def _layout(self) -> Layout:
+        """The sessions table's layout for the screen's width class now."""
+        return (
+            "narrow"
+            if self.has_class("-narrow")
+            else "medium"
+            if self.has_class("-medium")
+            else "wide"
+        )
 
     def _fit_to_size(self) -> None:
         """Give the ROM column the room there is now, or the narrow table's columns; offer
@@ -372,7 +385,7 @@ class HistoryScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        if not self.query_one("#sessions", SessionTable).fits(view, narrow=narrow):
+        if not self.query_one("#sessions", SessionTable).fits(view, self._layout()):
             self._fill_sessions(view)
         timeline = self._timeline_table()
         if timeline is not None and not timeline.fits(narrow=narrow):

@@ -157,6 +157,22 @@ class Chart(Widget):
         self.values: list[float | None] = []
         self.series: list[tuple[str, list[float | None]]] = []  # labelled rows, if several
         self.numbers = ""
+        self.span: tuple[date, date] | None = None  # the dates of the values shown
+
+    def _fit_subtitle(self) -> None:
+        """The dates under the chart: '02 Sep → 23 Nov 2026', without the year where that
+        does not fit on the border ('02 Sep → 23 Nov'; the range's line has the years)."""
+        if self.span is None:
+            self.border_subtitle = ""
+            return
+        first, end = self.span
+        whole = f"{first:%d %b} → {end:%d %b %Y}"
+        room = self.outer_size.width - 6  # the corners, a line either side and spaces
+        self.border_subtitle = whole if not room or len(whole) <= room else whole[:-5]
+
+    def on_resize(self) -> None:
+        """A new width: the dates that fit on the border."""
+        self._fit_subtitle()
 
     def show(self, values: list[float | None], unit: str, span: tuple[date, date] | None) -> None:
         """Draw `values` (oldest first; None where nothing was recorded, left blank) with
@@ -164,7 +180,8 @@ class Chart(Widget):
         self.series = []
         self.values = values
         known = [v for v in values if v is not None]
-        self.border_subtitle = ""
+        self.span = span if values else None
+        self._fit_subtitle()
         if not values:
             self.numbers = "no sessions in this range"
         elif not known:
@@ -175,9 +192,6 @@ class Chart(Widget):
                 f"low {format_number(low, 2)} · high {format_number(high, 2)} · "
                 f"last {'–' if last is None else format_number(last, 2)}{unit}"
             )
-        if values and span is not None:
-            first, end = span
-            self.border_subtitle = f"{first:%d %b} → {end:%d %b %Y}"
         self.refresh()
 
     def show_series(

@@ -11,7 +11,7 @@ two-sided drill's sides one under the other; the line under it says the rest.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -34,12 +34,13 @@ from backtrack.tui.widgets.text_table import TextTable, cell
 from backtrack.units import format_load, format_number, from_kg
 
 if TYPE_CHECKING:
-    from backtrack.store import SideSummary
+    from backtrack.store import SessionSummary, SideSummary
     from backtrack.tui.history_data import HistoryView
 
 ROM_MIN_WIDTH = 12  # the ROM column is never narrower (level number and a word or two)
 REASON_WIDTH = 58
 ROM = ColumnKey("rom")
+Layout = Literal["wide", "medium", "narrow"]  # the screen's width class
 
 Row = TypeVar("Row")
 
@@ -68,6 +69,26 @@ def sides_pain_cell(sides: Sequence[SideSummary]) -> Text:
     return text
 
 
+def next_with_status(action: str | None, status: str | None) -> Text:
+    """The suggestion and, after it, whether it was taken as a mark in its colour: 'hold ✓',
+    '↑ load ✗', 'hold …' (pending); a stop in the error colour."""
+    text = action_cell(action)
+    mark = {"accepted": "✓", "declined": "✗", "pending": "…"}.get(status or "")
+    if mark:
+        style = {"accepted": "$success", "declined": "bold $warning"}.get(status or "", "")
+        text = Text.assemble(text, " ", cell(mark, style), no_wrap=True, end="")
+    return text
+
+
+def gap(value: str | Text) -> str | Text:
+    """A narrow table's cell with the space before it (each line of it) that parts it from
+    the column on its left (the narrow table has no cell padding)."""
+    if isinstance(value, str):
+        return f" {value}"
+    lines = value.split("\n", allow_blank=True)
+    return Text("\n", no_wrap=True, end="").join(Text(" ") + line for line in lines)
+
+
 def action_cell(action: str | None) -> Text:
     """A suggestion's action in words; a stop in the error colour."""
     return cell(action_text(action), "bold $error" if action == "stop" else "")
@@ -90,75 +111,101 @@ def at_cursor(table: DataTable[Any], rows: Sequence[Row]) -> Row:
 class SessionTable(TextTable):
     """A row per session, newest first: date, sets × reps, load, ROM, hardest RPE, highest
     pain, the suggestion of that day and whether it was taken. A two-sided drill's sets and
-    pain are each side's: 'L 8/8/8 R 8/7/8' and 'L 2 R 4'. Narrow (`show(narrow=True)`):
-    date, sets, load, pain and next only (see the module docstring)."""
+    pain are each side's: 'L 8/8/8 R 8/7/8' and 'L 2 R 4'.
+
+    Its layout follows the screen's width class (`show(layout=...)`): "wide" as above;
+    "medium" (70-99 columns) the same but whether the suggestion was taken is a mark after
+    it ('hold ✓') and a two-sided drill's sides are one under the other; "narrow" (a phone)
+    date, sets, load (the unit in its heading), pain and next only, a space before each
+    column instead of one either side."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.narrow = False
+        self.shape: Layout = "wide"
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the table has the narrow layout (no ROM, RPE and taken columns)."""
+        return self.shape == "narrow"
 
     def on_mount(self) -> None:
         """Add the columns (the ROM column is sized when rows are shown)."""
         self._add_columns()
 
     def _add_columns(self, unit: str = "kg") -> None:
-        """The columns of the wide table, or of the narrow one (`unit`: the load's heading)."""
-        if self.narrow:
-            self.add_columns("Date", "Sets", unit, "Pain", "Next")
+        """The columns of the table's layout (`unit`: the narrow layout's load heading)."""
+        self.cell_padding = 0 if self.narrow else 1
+        if self.narrow:  # a space before each column instead of one either side: 40 columns
+            self.add_columns(*(gap(label) for label in ("Date", "Sets", unit, "Pain", "Next")))
             return
         self.add_columns("Date", "Sets", "Load")
         self.add_column("ROM", width=ROM_MIN_WIDTH, key=ROM.value)  # sized to the room left
         self.add_columns("RPE", "Pain", "Next")
-        self.add_column("Taken", width=10)  # styled cells: the width is not measured
+        if self.shape == "wide":
+            self.add_column("Taken", width=10)  # styled cells: the width is not measured
 
     @staticmethod
-    def narrow_cells(view: HistoryView) -> list[list[str | Text]]:
+    def stacked_sides(row: SessionSummary) -> tuple[Text, Text]:
+        """A two-sided session's sets and pain, a line per side ('L 8/8/8' over 'R 8/7/8',
+        'L 2' over 'R 4')."""
+        sets = Text(  # a Text: a cell of two lines is not read as markup
+            "\n".join(
+                f"{side_mark(side.side)} {'/'.join(map(str, side.reps))}" for side in row.sides
+            ),
+            no_wrap=True,
+            end="",
+        )
+        pain = Text("\n", no_wrap=True, end="").join(sides_pain_cell([side]) for side in row.sides)
+        return sets, pain
+
+    @classmethod
+    def narrow_cells(cls, view: HistoryView) -> list[list[str | Text]]:
         """The narrow table's cells: date, sets, load (a number: the unit heads the column),
         pain and next; a two-sided drill's sets and pain a line per side."""
         unit = view.athlete.unit
         rows: list[list[str | Text]] = []
         for s in view.sessions:
+            sets: str | Text
+            pain: str | Text
             if s.sides:
-                sets: str | Text = Text(  # a Text: a cell of two lines is not read as markup
-                    "\n".join(
-                        f"{side_mark(side.side)} {'/'.join(map(str, side.reps))}"
-                        for side in s.sides
-                    ),
-                    no_wrap=True,
-                    end="",
-                )
-                pain: str | Text = Text("\n", no_wrap=True, end="").join(
-                    sides_pain_cell([side]) for side in s.sides
-                )
+                sets, pain = cls.stacked_sides(s)
             else:
                 sets, pain = reps_text(s).replace(" × ", "×"), pain_cell(s.pain)
-            rows.append(
-                [
-                    s.day.isoformat(),
-                    sets,
-                    format_number(from_kg(s.load_kg, unit), 2),
-                    pain,
-                    action_cell(s.action) if s.action == "stop" else action_text(s.action),
-                ]
-            )
+            cells = [
+                s.day.isoformat(),
+                sets,
+                format_number(from_kg(s.load_kg, unit), 2),
+                pain,
+                action_cell(s.action) if s.action == "stop" else action_text(s.action),
+            ]
+            rows.append([gap(value) for value in cells])
         return rows
 
-    @staticmethod
-    def cells(view: HistoryView) -> list[list[str | Text]]:
-        """The table's cells, a row per session (the ROM with its whole label)."""
-        return [
-            [
+    @classmethod
+    def cells(cls, view: HistoryView, layout: Layout = "wide") -> list[list[str | Text]]:
+        """The wide or medium table's cells, a row per session (the ROM with its whole
+        label)."""
+        rows: list[list[str | Text]] = []
+        for s in view.sessions:
+            sets: str | Text = reps_text(s)
+            pain: str | Text = sides_pain_cell(s.sides) if s.sides else pain_cell(s.pain)
+            if s.sides and layout == "medium":
+                sets, pain = cls.stacked_sides(s)
+            row: list[str | Text] = [
                 s.day.isoformat(),  # str cells are shown as typed (TextTable)
-                reps_text(s),
+                sets,
                 format_load(s.load_kg, view.athlete.unit),
                 rom_text(view.exercise, s.rom_level),
                 format_number(s.rpe) if s.rpe is not None else "–",
-                sides_pain_cell(s.sides) if s.sides else pain_cell(s.pain),
+                pain,
                 action_cell(s.action) if s.action == "stop" else action_text(s.action),
-                status_cell(s.status),
             ]
-            for s in view.sessions
-        ]
+            if layout == "wide":
+                row.append(status_cell(s.status))
+            else:
+                row[6] = next_with_status(s.action, s.status)
+            rows.append(row)
+        return rows
 
     def rom_width(self, rows: list[list[str | Text]]) -> int:
         """How wide the ROM column can be: the room the other columns and the scrollbar
@@ -172,8 +219,9 @@ class SessionTable(TextTable):
                 others += column.width + pad
                 continue
             texts = [
-                value if isinstance(value, str) else value.plain
+                line
                 for value in (r[index] for r in rows)
+                for line in (value if isinstance(value, str) else value.plain).split("\n")
             ]
             widest = max([column.content_width, column.label.cell_len, *map(cell_len, texts)])
             others += widest + pad
@@ -181,34 +229,34 @@ class SessionTable(TextTable):
         longest = max((cell_len(str(r[3])) for r in rows), default=0)
         return max(ROM_MIN_WIDTH, min(screen - others, longest))
 
-    def fits(self, view: HistoryView, *, narrow: bool = False) -> bool:
+    def fits(self, view: HistoryView, layout: Layout = "wide") -> bool:
         """Whether the table has the columns `show` would give it now (after a resize it
-        may not: the ROM column's width, or the narrow table's columns)."""
-        if narrow != self.narrow:
+        may not: the ROM column's width, or another layout's columns)."""
+        if layout != self.shape:
             return False
-        return narrow or self.rom_width(self.cells(view)) == self.columns[ROM].width
+        return self.narrow or self.rom_width(self.cells(view, layout)) == self.columns[ROM].width
 
-    def show(self, view: HistoryView, *, narrow: bool = False) -> None:
-        """Show the view's sessions, ROM labels fitted to the room there is (narrow: the
-        narrow table's columns); the cursor stays on the row it was on (the last, if there
-        are fewer now)."""
+    def show(self, view: HistoryView, layout: Layout = "wide") -> None:
+        """Show the view's sessions in `layout`, ROM labels fitted to the room there is; the
+        cursor stays on the row it was on (the last, if there are fewer now)."""
         row = self.cursor_row
-        if narrow != self.narrow:
-            self.narrow = narrow
+        if layout != self.shape:
+            self.shape = layout
             self.clear(columns=True)
             self._add_columns(view.athlete.unit)
         else:
             self.clear()
-        if narrow:
-            for s, cells in zip(view.sessions, self.narrow_cells(view), strict=True):
-                self.add_row(*cells, key=s.day.isoformat(), height=max(len(s.sides), 1))
+        if self.narrow:
+            rows = self.narrow_cells(view)
         else:
-            rows = self.cells(view)
+            rows = self.cells(view, layout)
             width = self.rom_width(rows)
             self.columns[ROM].width = width
-            for s, cells in zip(view.sessions, rows, strict=True):
+            for cells in rows:
                 cells[3] = fit_words(str(cells[3]), width)
-                self.add_row(*cells, key=s.day.isoformat())
+        for s, cells in zip(view.sessions, rows, strict=True):
+            height = max(len(s.sides), 1) if layout != "wide" else 1
+            self.add_row(*cells, key=s.day.isoformat(), height=height)
         if view.sessions:
             self.move_cursor(row=min(row, len(view.sessions) - 1))
 
