@@ -23,6 +23,7 @@ STORE = [
     "backtrack.store.log",
     "backtrack.store.migrations",
     "backtrack.store.plans",
+    "backtrack.store.preferences",
     "backtrack.store.quick_log",
     "backtrack.store.report_reads",
     "backtrack.store.safety",
