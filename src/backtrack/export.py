@@ -147,7 +147,7 @@ def read_sets(
     produced; any row with a new cell text goes through `_parse_row` itself, which teaches
     the caches. performed_at, unique per row, is read by `_UtcTimes` (one conversion per
     hour and offset, whatever form the time is written in); a form it does not know goes
-    through `_parse_row` too.
+    through `_parse_row` too. No cell may hold a terminal control character (text.py).
     """
     reader = csv.reader(source, strict=True)
     try:
@@ -177,7 +177,8 @@ def read_sets(
     rep_counts: dict[str, int] = {}
     rpes: dict[str, float | None] = {}
     pains: dict[str, int | None] = {}
-    caches = (days, loads, set_numbers, rep_counts, rpes, pains)
+    clean: set[str] = set()  # drill and ROM label cells with no control character
+    caches = (days, loads, set_numbers, rep_counts, rpes, pains, clean)
     utc_times = _UtcTimes()
     utc_hours = utc_times.hours
     missing = _MISSING
@@ -214,7 +215,9 @@ def read_sets(
                     and effort is not missing
                     and hurt is not missing
                     and stamp is not None
-                    and control(drill_name + label + note) is None
+                    and drill_name in clean
+                    and label in clean
+                    and (not note or control(note) is None)
                 ):
                     if sided and not side:
                         tally.without_side += 1
@@ -244,8 +247,10 @@ def read_sets(
             if row[5] is None and row[1] in two_sided:
                 tally.without_side += 1
             if all(len(cache) < _CACHE_LIMIT for cache in caches) and len(athletes) < 10_000:
-                (day, _, who, drill, _, set_no, _, reps, load, unit, load_kg, rom, _, rpe, pain,
-                 _) = cells  # fmt: skip
+                (day, _, who, drill, drill_name, set_no, _, reps, load, unit, load_kg, rom, label,
+                 rpe, pain, _) = cells  # fmt: skip
+                clean.add(drill_name)  # _parse_row found no control character in them
+                clean.add(label)
                 if who not in athletes:
                     athletes[who] = athlete(row[0])
                 levels.setdefault(drill, {})[rom] = row[10]
