@@ -3,10 +3,10 @@
 `Store.log_set` is the log's one full implementation; behind it stand pydantic (the models)
 and sqlite-utils, which cost a command about 100 ms, five times what writing the set does.
 `QuickLog` opens the file with the very same `open_connection` (creation, health checks,
-busy timeout, migrations, the daily backup) and writes the set as `Store.log_set` does, in
-one BEGIN IMMEDIATE transaction committed with synchronous=FULL, but it handles only the
-plain case: an athlete and a plan that exist already, values the command line has checked.
-Anything else (an athlete or plans to create on first use, a plan whose load or ROM is off
+busy timeout, migrations, the daily backup) and writes the set with the same `insert_set`
+as `Store.log_set`, in one BEGIN IMMEDIATE transaction committed with synchronous=FULL
+(`connection.transaction`), but it handles only the plain case: an athlete and a plan that
+exist already, values the command line has checked. Anything else (an athlete or plans to create on first use, a plan whose load or ROM is off
 the drill's limits, a note: free text is cleaned by the store) makes it answer None, having
 written nothing, and the caller runs the full Store path, which does the work or words the
 refusal. So this module never words a refusal of its own and never writes what the Store
@@ -16,7 +16,7 @@ would not. `tests/test_quick_log.py` holds the two paths to the same rows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -76,6 +76,43 @@ class LoggedSet(NamedTuple):
     note: str | None
 
 
+class NewSet(NamedTuple):
+    """A set's values as they are written, once checked (by `Store.log_set` or `QuickLog`)."""
+
+    athlete_id: int
+    exercise_id: str
+    performed_at: str  # UTC text, as values.iso_utc writes it
+    session_date: str  # YYYY-MM-DD
+    side: str | None
+    reps: int
+    load: float
+    unit: str
+    load_kg: float
+    rom_level: int
+    rpe: float | None
+    pain: int | None
+    note: str | None
+
+
+def insert_set(run: Callable[[str, list[Any]], sqlite3.Cursor], new: NewSet) -> int:
+    """Write `new` as the next set of its drill's session on its side, with `run` (a
+    statement runner of the caller's, inside its write transaction); the new set's id.
+    The one place a set is inserted one at a time: `Store.log_set` and `QuickLog.log_set`."""
+    number = run(
+        "SELECT COALESCE(MAX(set_number), 0) + 1 FROM sets "
+        "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ? AND side IS ?",
+        [new.athlete_id, new.exercise_id, new.session_date, new.side],
+    ).fetchone()[0]
+    cursor = run(
+        "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
+        "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*new[:4], number, *new[4:]],
+    )
+    assert cursor.lastrowid is not None  # an INSERT into a rowid table always has one
+    return cursor.lastrowid
+
+
 class QuickLog:
     """An open database, for logging sets the plain way (see the module's notes)."""
 
@@ -101,11 +138,14 @@ class QuickLog:
         with transaction(self.conn, self.path):
             yield
 
-    def _row(self, sql: str, params: list[object]) -> tuple[Any, ...] | None:
+    def _exec(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
         try:
-            row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+            return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
             raise translate_error(exc, self.path) from exc
+
+    def _row(self, sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._exec(sql, params).fetchone()
         return row
 
     def athlete(self, name: str) -> QuickAthlete | None:
@@ -171,37 +211,22 @@ class QuickLog:
         if moment.tzinfo is None:
             return None
         day = (session_date or moment.astimezone().date()).isoformat()
-        number = self._row(
-            "SELECT COALESCE(MAX(set_number), 0) + 1 FROM sets "
-            "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ? AND side IS ?",
-            [athlete.id, exercise.id, day, side],
+        new = NewSet(
+            athlete_id=athlete.id,
+            exercise_id=exercise.id,
+            performed_at=moment.astimezone(UTC).strftime(ISO_UTC),
+            session_date=day,
+            side=side,
+            reps=reps,
+            load=load,
+            unit=unit,
+            load_kg=load_kg,
+            rom_level=rom_level,
+            rpe=None if rpe is None else float(rpe),
+            pain=None if pain is None else int(pain),
+            note=None,
         )
-        assert number is not None  # an aggregate always returns one row
-        try:
-            cursor = self.conn.execute(
-                "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
-                "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    athlete.id,
-                    exercise.id,
-                    moment.astimezone(UTC).strftime(ISO_UTC),
-                    day,
-                    number[0],
-                    side,
-                    reps,
-                    load,
-                    unit,
-                    load_kg,
-                    rom_level,
-                    None if rpe is None else float(rpe),
-                    None if pain is None else int(pain),
-                    None,
-                ],
-            )
-        except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) from exc
-        return self._read_set(cursor.lastrowid)
+        return self._read_set(insert_set(self._exec, new))
 
     def _read_set(self, set_id: int | None) -> LoggedSet:
         row = self._row(

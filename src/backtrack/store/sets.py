@@ -15,6 +15,7 @@ from backtrack.errors import InvalidValue, NotFound
 from backtrack.models import SIDE_ORDERS, Athlete, CheckIn, Exercise, SetEntry, Side, SideOrder
 from backtrack.red_flags import UnknownRedFlag, check_keys, join_keys
 from backtrack.store.plans import PlansMixin, check_rom
+from backtrack.store.quick_log import NewSet, insert_set
 from backtrack.store.values import (
     SET_SELECT,
     checkin_from_row,
@@ -116,35 +117,23 @@ class SetsMixin(PlansMixin):
         if moment.tzinfo is None:
             raise ValueError("log_set needs an aware datetime")
         day = (session_date or moment.astimezone().date()).isoformat()
+        new = NewSet(
+            athlete_id=athlete.id,
+            exercise_id=exercise.id,
+            performed_at=iso_utc(moment),
+            session_date=day,
+            side=side,
+            reps=reps,
+            load=load,
+            unit=unit,
+            load_kg=load_kg,
+            rom_level=rom_level,
+            rpe=rpe,
+            pain=pain,
+            note=note,
+        )
         with self.write():
-            number = self._one(
-                "SELECT COALESCE(MAX(set_number), 0) + 1 AS n FROM sets "
-                "WHERE athlete_id = ? AND exercise_id = ? AND session_date = ? AND side IS ?",
-                [athlete.id, exercise.id, day, side],
-            )
-            assert number is not None  # an aggregate always returns one row
-            cursor = self._exec(
-                "INSERT INTO sets (athlete_id, exercise_id, performed_at, session_date, "
-                "set_number, side, reps, load, unit, load_kg, rom_level, rpe, pain, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    athlete.id,
-                    exercise.id,
-                    iso_utc(moment),
-                    day,
-                    number["n"],
-                    side,
-                    reps,
-                    load,
-                    unit,
-                    load_kg,
-                    rom_level,
-                    rpe,
-                    pain,
-                    note,
-                ],
-            )
-            set_id = cursor.lastrowid
+            set_id = insert_set(self._exec, new)
         return self.get_set(set_id)
 
     def get_set(self, set_id: int | None) -> SetEntry:
