@@ -24,6 +24,15 @@ tables draw their plain-text cells directly (`TextTable`). The current suggestio
 read the drill's whole plan log, under 1 ms) is read in the same worker, only when the
 newest session listed is undecided, so the rows are drawn once, with it.
 
+Every width from a phone's up (the app's breakpoint classes, styled in DEFAULT_CSS): wide
+(>= 100 columns) as above; medium (70-99) the drills on two lines, the sessions table's
+medium layout (taken a mark after the suggestion, a two-sided drill's sides one under the
+other) and a detail line as long as its words; narrow (< 70) one drill at a time
+('‹ 1/4 Jefferson curl ›'), one chart at a time (c or a click on its tab), the table's date,
+sets, load, pain and next, and the timeline without its reasons (the line under it has the
+highlighted one's). Short screens (< 30 rows) drop the tabs' underline, and narrow ones the
+chart's border, before the detail line scrolls.
+
 This module is the screen: its layout, keys, reads and export. What it reads and the words
 it writes are in `backtrack.tui.history_data`; the charts, the two tables and the view tabs
 are widgets (`history_chart`, `history_tables`, `view_tabs` in `backtrack.tui.widgets`).
@@ -366,13 +375,9 @@ class HistoryScreen(Screen[None]):
 
     def _layout(self) -> Layout:
         """The sessions table's layout for the screen's width class now."""
-        return (
-            "narrow"
-            if self.has_class("-narrow")
-            else "medium"
-            if self.has_class("-medium")
-            else "wide"
-        )
+        if self.has_class("-narrow"):
+            return "narrow"
+        return "medium" if self.has_class("-medium") else "wide"
 
     def _fit_to_size(self) -> None:
         """Give the ROM column the room there is now, or the narrow table's columns; offer

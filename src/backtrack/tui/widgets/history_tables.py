@@ -3,9 +3,11 @@
 Both draw plain-text cells directly (`TextTable`) and say, for the line under them, what
 the highlighted row is about in full (the cells may cut it). The sessions table gives its
 ROM column the room the other columns leave, so a ROM label is cut after a word or a clause
-on a narrow terminal and shown whole on a wide one. On a narrow screen (a phone: the screen's
-`-narrow` class) it keeps date, sets, load (the unit in its heading), pain and next, a
-two-sided drill's sides one under the other; the line under it says the rest.
+on a narrow terminal and shown whole on a wide one. Below 100 columns (the screen's
+`-medium` class) whether a suggestion was taken is a mark after it and a two-sided drill's
+sides are one under the other; on a narrow screen (a phone: `-narrow`) it keeps date, sets,
+load (the unit in its heading), pain and next, and the timeline drops its reasons: the
+line under each table says the rest.
 """
 
 from __future__ import annotations
