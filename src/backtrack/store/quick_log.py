@@ -6,11 +6,12 @@ and sqlite-utils, which cost a command about 100 ms, five times what writing the
 busy timeout, migrations, the daily backup) and writes the set with the same `insert_set`
 as `Store.log_set`, in one BEGIN IMMEDIATE transaction committed with synchronous=FULL
 (`connection.transaction`), but it handles only the plain case: an athlete and a plan that
-exist already, values the command line has checked. Anything else (an athlete or plans to create on first use, a plan whose load or ROM is off
-the drill's limits, a note: free text is cleaned by the store) makes it answer None, having
-written nothing, and the caller runs the full Store path, which does the work or words the
-refusal. So this module never words a refusal of its own and never writes what the Store
-would not. `tests/test_quick_log.py` holds the two paths to the same rows.
+exist already, values the command line has checked. Anything else (an athlete or plans to
+create on first use, a plan whose load or ROM is off the drill's limits, a note: free text
+is cleaned by the store) makes it answer None, having written nothing, and the caller runs
+the full Store path, which does the work or words the refusal. So this module never words
+a refusal of its own and never writes what the Store would not. `tests/test_quick_log.py`
+holds the two paths to the same rows.
 """
 
 from __future__ import annotations
