@@ -169,3 +169,28 @@ async def test_the_large_view_is_remembered_for_the_athlete(today_app, demo_db, 
         assert not store.large_view(store.athlete("guest"))
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "key", ["", "h", "t", "question_mark"], ids=["today", "history", "timer", "help"]
+)
+@pytest.mark.parametrize("size", [(40, 24), (60, 30), (80, 24)], ids=["40x24", "60x30", "80x24"])
+async def test_the_footer_ends_cleanly_on_every_screen(today_app, size, key):
+    """The footer shows the keys that fit whole, none under the palette key, and the
+    palette key whole at the right (Textual's footer let the last key run under it)."""
+    from backtrack.tui.widgets.keys_footer import KeysFooter
+
+    app = today_app()
+    async with app.run_test(size=size) as pilot:
+        await steady(pilot)
+        if key:
+            await pilot.press(key)
+            await steady(pilot)
+        screen = app.screen
+        footer = screen.query_one(KeysFooter)
+        palette = footer.query_one(".-command-palette")
+        assert shown_whole(palette)
+        shown = [k for k in footer.children if k.display and k is not palette]
+        assert shown, f"no key left in the footer at {size}"
+        assert all(k.region.right <= palette.region.x for k in shown), "a key under ^p"
+        assert all(screen.region.contains_region(k.region) for k in shown)

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
 from backtrack.red_flags import FLAG_BY_KEY, most_urgent
 from backtrack.red_flags import advice as red_flag_advice
 from backtrack.tui.host import host
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.top_bar import TopBar
 
 Level = Literal["emergency", "doctor", "clinician", "flare"]
@@ -70,7 +71,7 @@ class AlertScreen(Screen[None]):
             yield Static(self.then, id="alert-then")
             variant: ButtonVariant = "error" if self.level == "emergency" else "warning"
             yield Button("I have read this (esc)", id="alert-close", variant=variant)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

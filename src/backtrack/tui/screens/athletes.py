@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backtrack.models import Athlete
@@ -29,6 +29,7 @@ from backtrack.pins import MAX_DIGITS, MIN_DIGITS, InvalidPin, validate_pin
 from backtrack.store import MAX_NAME_LENGTH, InvalidValue, Store, StoreError
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import Hold, wait_words
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.units import Unit
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class PinScreen(ModalScreen[bool]):
                 id="pin",
             )
             yield Static("Enter to open · Esc to go back", id="pin-status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -202,7 +203,7 @@ class NameScreen(ModalScreen[str | None]):
             yield Static(self._title, classes="title")
             yield Input(self._value, max_length=MAX_NAME_LENGTH, id="name")
             yield Static("Enter to save · Esc to cancel", classes="hint")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -262,7 +263,7 @@ class NewPinScreen(ModalScreen[str | None]):
                 )
             removal = " · Ctrl+D removes the PIN" if self.athlete.has_pin else ""
             yield Static(f"Enter to save · Esc to cancel{removal}", id="new-pin-status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#first", Input).focus()
@@ -362,7 +363,7 @@ class AthletePickerScreen(Screen[Athlete]):
                 "Enter opens · n new · r rename · a archive · u kg/lb · p PIN · ? keys",
                 id="picker-hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -17,7 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from backtrack.tui.widgets.keys_footer import KeysFooter
 
 TEN_KEYS = "t,exclamation_mark"
 ANSWER = Binding.Group("answer (t = 10)")  # one footer entry for the 0-10 keys
@@ -78,7 +80,7 @@ class CheckInScreen(ModalScreen[int | None]):
                 classes="hint",
             )
             yield Button("Skip (s)", id="skip", classes="skip", compact=True)
-        yield Footer(compact=True)  # this dialog's keys, not those of the page under it
+        yield KeysFooter(compact=True)  # this dialog's keys, not those of the page under it
 
     def on_key(self, event: events.Key) -> None:
         """In a report, ! (the key that opened it) is not 10."""

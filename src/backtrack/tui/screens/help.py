@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backtrack.tui.host import host
 from backtrack.tui.screens.alert import AlertScreen
@@ -28,6 +28,7 @@ from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.red_flags import RedFlagsScreen
 from backtrack.tui.screens.timer import TimerScreen
 from backtrack.tui.screens.today import TodayScreen
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.log_form import ORDER_KEY, QUICK_PICKS, SIDE_KEY, LogForm, NumberField
 from backtrack.tui.widgets.top_bar import TopBar
 
@@ -153,4 +154,4 @@ class HelpScreen(Screen[None]):
                 "ctrl+p opens the command palette with every action.",
                 classes="help-note",
             )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)

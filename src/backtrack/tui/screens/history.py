@@ -52,13 +52,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from backtrack.clock import local_date
 from backtrack.errors import StoreError
 from backtrack.tui.history_data import PAGE, day_text, export_name, free_path, load_history
 from backtrack.tui.widgets.history_chart import Chart
 from backtrack.tui.widgets.history_tables import Layout, SessionTable, TimelineTable
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.top_bar import TopBar
 from backtrack.tui.widgets.view_tabs import DrillTabs, ViewTabs
 from backtrack.units import from_kg
@@ -234,7 +235,7 @@ class HistoryScreen(Screen[None]):
             with VerticalScroll(classes="detail-box", id="session-detail-box"):
                 yield Static(classes="detail", id="session-detail")
             # the plan timeline's table is built the first time it is shown (v)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @staticmethod
     def _date_value(day: date | None) -> str:

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from backtrack.pins import MAX_PASSWORD_LENGTH
 from backtrack.store import NotFound, StoreError
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import Hold, wait_words
+from backtrack.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from backtrack.store.access import Attempt
@@ -74,7 +75,7 @@ class ClinicLoginScreen(ModalScreen[bool]):
                 yield Static("Enter to open", id="login-status")
             else:
                 yield Static(NO_PASSWORD, id="login-status", classes="-error")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         if self.has_password:

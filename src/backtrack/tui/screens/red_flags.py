@@ -20,9 +20,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Click
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from backtrack.red_flags import RED_FLAGS, RedFlag
+from backtrack.tui.widgets.keys_footer import KeysFooter
 
 QUESTION = "Since your last session, any of these?"
 MARK = Binding.Group("mark a yes")  # one footer entry for the nine keys
@@ -93,7 +94,7 @@ class RedFlagsScreen(ModalScreen[RedFlagReply]):
             with Horizontal(classes="buttons"):
                 yield Button(self._send_label(), id="send", variant="primary", compact=True)
                 yield Button("Skip (esc)", id="skip", classes="skip", compact=True)
-        yield Footer(compact=True)  # these questions' keys, not those of the page under it
+        yield KeysFooter(compact=True)  # these questions' keys, not those of the page under it
 
     def on_mount(self) -> None:
         self._show()

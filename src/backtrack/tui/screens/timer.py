@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer
+from textual.widgets import Button
 
 from backtrack.tui.host import host
+from backtrack.tui.widgets.keys_footer import KeysFooter
 from backtrack.tui.widgets.rest_timer import RestDisplay, StopwatchDisplay
 from backtrack.tui.widgets.top_bar import TopBar
 
@@ -51,4 +52,4 @@ class TimerScreen(Screen[None]):
             with Center(), Horizontal(id="timer-buttons"):
                 for action, label in BUTTONS:
                     yield Button(label, action=action, compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
