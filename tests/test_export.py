@@ -368,6 +368,40 @@ def test_duplicates_inside_one_file_keep_the_first(
     assert "Imported 0 new sets" in again.output
 
 
+@pytest.mark.parametrize("empty", [True, False], ids=["empty-db", "db-with-sets"])
+def test_many_row_inserts_keep_the_order_and_the_first_of_each_duplicate(
+    run, tmp_path: Path, db_path: Path, empty: bool
+) -> None:
+    """The import inserts ROWS_PER_INSERT sets a statement and the rest of a batch one by
+    one: 150 sets (two whole statements and 22 after them) with repeats inside one
+    statement, across two and in the tail come in in file order, the first of each kept,
+    and the count says so, whether the identity index is dropped (empty) or in place."""
+    from backtrack.store.csv_io import ROWS_PER_INSERT
+
+    assert ROWS_PER_INSERT < 150 < 3 * ROWS_PER_INSERT
+    if not empty:
+        assert run("athletes", "add", "kim").exit_code == 0
+        logged = run("log", "jefferson-curl", "--reps", "5", "--at", "2026-11-01T08:00:00Z",
+                     "--athlete", "kim")  # fmt: skip
+        assert logged.exit_code == 0, logged.output
+
+    def at(i: int) -> str:
+        return f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z"
+
+    rows = [good_row(performed_at=at(i), note=f"n{i}") for i in range(150)]
+    for i, copy_of in ((10, 3), (100, 20), (140, 130), (149, 0)):
+        rows[i] = good_row(performed_at=at(copy_of), note=f"copy of n{copy_of}", reps="9")
+    result = run("import", "--create-athletes", str(write_rows(tmp_path / "many.csv", rows)))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"Imported 146 new sets from {tmp_path / 'many.csv'}",
+        "4 rows were already in the log",
+    ]
+    notes = [s[12] for s in stored_sets(db_path) if s[12] and s[12].startswith("n")]
+    assert notes == [f"n{i}" for i in range(150) if i not in (10, 100, 140, 149)]
+    assert not [s for s in stored_sets(db_path) if s[12] and s[12].startswith("copy")]
+
+
 def test_a_bad_row_after_a_full_batch_leaves_an_empty_database_unchanged(
     run, tmp_path: Path, db_path: Path
 ) -> None:
