@@ -73,8 +73,12 @@ def build(db: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock)
 
 
 def brand(app: BacktrackApp) -> str:
-    """The left of the top bar of the screen showing now."""
-    return str(app.screen.query_one(TopBar).query_one(".brand", Static).render())
+    """The left of the top bar of the screen showing now (the app's name, the athlete, the
+    day)."""
+    bar = app.screen.query_one(TopBar)
+    return "".join(
+        str(bar.query_one(f".{part}", Static).render()) for part in ("app-name", "brand")
+    )
 
 
 def drill_names(app: BacktrackApp) -> list[str]:

@@ -28,11 +28,14 @@ class TopBar(Horizontal):
         self._day = day
 
     def compose(self) -> ComposeResult:
-        parts: list[str | tuple[str, str]] = [("backtrack", "bold")]
+        # The app's name apart, so that a narrow screen can leave it out (app.tcss).
+        parts: list[str | tuple[str, str]] = []
         if self._athlete:
-            parts += ["  ·  ", (self._athlete, "bold")]
+            parts += [(self._athlete, "bold")]
         if self._day:
-            parts += ["  ·  ", self._day]
+            parts += ["  ·  " if parts else "", self._day]
+        app_name = Content.assemble(("backtrack", "bold"), "  ·  " if parts else "")
+        yield Static(app_name, classes="app-name")
         yield Static(Content.assemble(*parts), classes="brand")
         yield RestBadge()
 
