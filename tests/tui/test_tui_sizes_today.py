@@ -140,6 +140,8 @@ async def test_the_large_view_is_remembered_for_the_athlete(today_app, demo_db, 
         screen = app.screen
         counter = screen.query_one(SetCounter)
         assert not counter.display or not counter.region  # off until asked for
+        palette = [command.title for command in app.get_system_commands(screen)]
+        assert "Large view" in palette  # the palette's entry for b
         await pilot.press("b")
         await steady(pilot)
         assert screen.has_class("-large")
