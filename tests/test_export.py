@@ -26,6 +26,7 @@ from backtrack.cli import cli
 from backtrack.clock import parse_moment
 from backtrack.export import HEADER, read_sets
 from backtrack.store import iso_utc
+from tests.import_rows import good_row, write_rows
 
 FUZZ_TIMES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -174,36 +175,6 @@ def test_importing_twice_adds_nothing(run, tmp_path: Path, db_path: Path) -> Non
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM sets").fetchone() == (13,)
     conn.close()
-
-
-def good_row(**changes: str) -> dict[str, str]:
-    row = {
-        "date": "2026-11-25",
-        "performed_at": "2026-11-25T08:00:00Z",
-        "athlete": "kim",
-        "exercise_id": "jefferson-curl",
-        "exercise": "Jefferson curl",
-        "set": "1",
-        "reps": "8",
-        "load": "10",
-        "unit": "kg",
-        "load_kg": "10",
-        "rom_level": "1",
-        "rom_label": "fingertips to knees",
-        "rpe": "7",
-        "pain": "2",
-        "note": "",
-    }
-    row.update(changes)
-    return row
-
-
-def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 BAD_ROWS = [

@@ -4,43 +4,11 @@ and counts its sets and duplicates in words that agree with the numbers."""
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from pathlib import Path
 
-from backtrack.export import HEADER
-
-
-def row(**changes: str) -> dict[str, str]:
-    """A valid export row for kim's first Jefferson curl set, with `changes`."""
-    cells = {
-        "date": "2026-11-25",
-        "performed_at": "2026-11-25T08:00:00Z",
-        "athlete": "kim",
-        "exercise_id": "jefferson-curl",
-        "exercise": "Jefferson curl",
-        "set": "1",
-        "side": "",
-        "reps": "8",
-        "load": "10",
-        "unit": "kg",
-        "load_kg": "10",
-        "rom_level": "1",
-        "rom_label": "fingertips to knees",
-        "rpe": "7",
-        "pain": "2",
-        "note": "",
-    }
-    cells.update(changes)
-    return cells
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.import_rows import good_row as row
+from tests.import_rows import write_rows as write
 
 
 def counts(db: Path) -> dict[str, int]:

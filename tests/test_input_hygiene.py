@@ -5,7 +5,6 @@ already stored out."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -17,12 +16,13 @@ from sqlite_utils import Database
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
 from backtrack.errors import InvalidValue
-from backtrack.export import HEADER
 from backtrack.store import Store
 from backtrack.store.migrations import known_migration_names, migrations
 from backtrack.store.safety import clean_words
 from backtrack.text import describe_control, find_control, strip_controls
 from backtrack.tui.service import Gym, SetDraft
+from tests.import_rows import good_row as row
+from tests.import_rows import write_rows as write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEANING = "0007_no_control_characters"
@@ -142,34 +142,6 @@ def test_the_apps_set_form_and_athlete_screen_store_them_without_controls(
 
 
 # -- import ----------------------------------------------------------------------------------------
-
-
-def row(**changes: str) -> dict[str, str]:
-    cells = dict.fromkeys(HEADER, "")
-    cells.update(
-        date="2026-11-25",
-        performed_at="2026-11-25T08:00:00Z",
-        athlete="kim",
-        exercise_id="jefferson-curl",
-        exercise="Jefferson curl",
-        set="1",
-        reps="8",
-        load="10",
-        unit="kg",
-        load_kg="10",
-        rom_level="1",
-        rom_label="fingertips to knees",
-    )
-    cells.update(changes)
-    return cells
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.mark.parametrize(
