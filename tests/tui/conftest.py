@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual.clock import MockClock
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from backtrack.catalog import Catalog
@@ -139,3 +140,24 @@ def seed_flare_today(db: Path, catalog: Catalog, clock: FixedClock) -> None:
         assert progression.current_suggestion(store, demo, "jefferson-curl").action == "regress"
     finally:
         store.close()
+
+
+def assert_in_view(pilot: Pilot, widget: Widget) -> None:
+    """`widget` lies wholly inside the screen and is not clipped by a scrolling parent: its
+    region is the part of it on show, and each of its corners shows it."""
+    screen = pilot.app.screen
+    name = f"{widget!r} on {screen!r} at {pilot.app.size}"
+    region = widget.region
+    assert region.area > 0, f"{name} is not shown"
+    assert screen.region.contains_region(region), f"{name} {region} is outside the screen"
+    geometry = screen.find_widget(widget)
+    assert geometry.clip.contains_region(geometry.region), f"{name} is cut by its parent"
+    corners = (
+        (region.x, region.y),
+        (region.right - 1, region.y),
+        (region.x, region.bottom - 1),
+        (region.right - 1, region.bottom - 1),
+    )
+    for x, y in corners:
+        shown, _ = screen.get_widget_at(x, y)
+        assert shown is widget or widget in shown.ancestors, f"{name}: {shown!r} at {x},{y}"

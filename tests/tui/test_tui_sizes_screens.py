@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from textual.clock import MockClock
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, OptionList
 
 from backtrack.catalog import Catalog
@@ -33,7 +32,7 @@ from backtrack.tui.screens.history import HistoryScreen
 from backtrack.tui.screens.login import ClinicLoginScreen
 from backtrack.tui.widgets.history_chart import Chart
 
-from .conftest import settle, start
+from .conftest import assert_in_view, settle, start
 
 SIZES = [(45, 40), (60, 30), (80, 24), (100, 30), (160, 45)]
 CHECKED = [(40, 24), *SIZES]  # the smallest size the app promises to fit, and the pictures'
@@ -148,27 +147,6 @@ def test_help(snap_compare, build, size) -> None:  # type: ignore[no-untyped-def
 
 
 # -- nothing cut ---------------------------------------------------------------------------
-
-
-def assert_in_view(pilot: Pilot, widget: Widget) -> None:
-    """`widget` lies wholly inside the screen and is not clipped by a scrolling parent: its
-    region is the part of it on show, and each of its corners shows it."""
-    screen = pilot.app.screen
-    name = f"{widget!r} on {screen!r} at {pilot.app.size}"
-    region = widget.region
-    assert region.area > 0, f"{name} is not shown"
-    assert screen.region.contains_region(region), f"{name} {region} is outside the screen"
-    geometry = screen.find_widget(widget)
-    assert geometry.clip.contains_region(geometry.region), f"{name} is cut by its parent"
-    corners = (
-        (region.x, region.y),
-        (region.right - 1, region.y),
-        (region.x, region.bottom - 1),
-        (region.right - 1, region.bottom - 1),
-    )
-    for x, y in corners:
-        shown, _ = screen.get_widget_at(x, y)
-        assert shown is widget or widget in shown.ancestors, f"{name}: {shown!r} at {x},{y}"
 
 
 def assert_fields_in_view(pilot: Pilot, at_least: int) -> None:

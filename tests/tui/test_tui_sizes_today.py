@@ -12,15 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.errors import NoWidget
-from textual.widget import Widget
 from textual.widgets import Input
 
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock
 from backtrack.tui.app import BacktrackApp, create_app
 
-from .conftest import seed_flare_today, settle
+from .conftest import assert_in_view, seed_flare_today, settle
 
 SIZES = [(45, 40), (60, 30), (80, 24), (100, 30), (160, 45)]
 
@@ -50,20 +48,6 @@ async def steady(pilot) -> None:
         field.cursor_blink = False
     pilot.app.clear_notifications()
     await pilot.pause()
-
-
-def shown_whole(widget: Widget) -> bool:
-    """Whether all of `widget` is on its screen: inside it and not cut by a scrolling
-    container (its visible region is the whole of it)."""
-    screen = widget.screen
-    try:
-        placed = screen.find_widget(widget)
-    except NoWidget:  # not displayed
-        return False
-    region = placed.region
-    return (
-        bool(region) and screen.region.contains_region(region) and placed.visible_region == region
-    )
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -103,20 +87,24 @@ async def test_every_input_and_the_decision_keys_are_whole_on_screen(today_app, 
         screen = app.screen
         form = screen.query_one(LogForm)
         for name in FIELDS:
-            assert shown_whole(form.field(name)), f"the {name} box is cut at {size}"
+            assert_in_view(pilot, form.field(name))
         picks = [b for b in form.query(Button) if b.has_class("pick") and b.display]
         picks = [b for b in picks if b.parent is not None and b.parent.display]
-        assert len(picks) == 5 and all(shown_whole(b) for b in picks), f"RPE keys cut at {size}"
+        assert len(picks) == 5
+        for pick in picks:
+            assert_in_view(pilot, pick)
         banner = screen.query_one(SuggestionBanner)
         assert "a accept" in str(banner.render()) and "d decline" in str(banner.render())
-        assert shown_whole(banner), f"the suggestion is cut at {size}"
+        assert_in_view(pilot, banner)
         # The headline and the keys are its first lines: in view, whatever scrolls under them.
         lines = str(banner.render()).splitlines()
         assert "a accept" in lines[1] and banner.scroll_y == 0
         assert banner.content_region.height >= 2
         rest = screen.query_one(RestDisplay)
         shown = [w for w in (*rest.query(Digits), *rest.query(".clock-line")) if w.display]
-        assert shown and all(shown_whole(w) for w in shown), f"the rest timer is cut at {size}"
+        assert shown, f"no rest timer at {size}"
+        for widget in shown:
+            assert_in_view(pilot, widget)
         footer = screen.query_one(KeysFooter)
         keys = [k for k in footer.children if k.display]
         assert keys and all(screen.region.contains_region(k.region) for k in keys)
@@ -146,10 +134,12 @@ async def test_the_large_view_is_remembered_for_the_athlete(today_app, demo_db, 
         await steady(pilot)
         assert screen.has_class("-large")
         digits = counter.query_one(Digits)
-        assert shown_whole(digits) and digits.value == "3"  # three Jefferson curls done
+        assert_in_view(pilot, digits)
+        assert digits.value == "3"  # three Jefferson curls done
         assert "sets done of 3" in str(counter.query_one(".caption").render())
         form = screen.query_one(LogForm)
-        assert all(shown_whole(form.field(name)) for name in FIELDS)
+        for name in FIELDS:
+            assert_in_view(pilot, form.field(name))
 
     async with today_app().run_test(size=(80, 24)) as pilot:
         await steady(pilot)
@@ -191,7 +181,7 @@ async def test_the_footer_ends_cleanly_on_every_screen(today_app, size, key):
         screen = app.screen
         footer = screen.query_one(KeysFooter)
         palette = footer.query_one(".-command-palette")
-        assert shown_whole(palette)
+        assert_in_view(pilot, palette)
         shown = [k for k in footer.children if k.display and k is not palette]
         assert shown, f"no key left in the footer at {size}"
         assert all(k.region.right <= palette.region.x for k in shown), "a key under ^p"
