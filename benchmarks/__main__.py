@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks import figures
 from benchmarks.figures import format_value
-from benchmarks.generate import OUT, cached, cached_forms
+from benchmarks.generate import OUT, cached, cached_forms, compile_bytecode
 from benchmarks.terminal import Tmux
 
 # Which generated size stands for the clinic, the ten-year athlete, the ten-day one and
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     clinic, one, ten_days, twenty = SIZES[args.size]
     print("Machine:", "; ".join(f"{k} {v}" for k, v in figures.machine().items()), flush=True)
+    compile_bytecode()
     started = time.perf_counter()
     clinic_csv, clinic_db = cached(clinic, args.out)
     _, one_db = cached(one, args.out)

@@ -18,7 +18,14 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.figures import first_athlete
-from benchmarks.generate import OUT, backtrack_command, cached, cached_forms, quiet_env
+from benchmarks.generate import (
+    OUT,
+    backtrack_command,
+    cached,
+    cached_forms,
+    compile_bytecode,
+    quiet_env,
+)
 
 # Imports in the order a command pays them; each line is timed after the ones before it.
 IMPORT_STEPS = {
@@ -173,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     twenty = "twenty" if args.size == "full" else "tiny-twenty"
     clinic = "clinic" if args.size == "full" else "tiny"
+    compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="breakdown-", dir=args.out) as scratch_dir:
         scratch = Path(scratch_dir)
         env = quiet_env(scratch / "home")

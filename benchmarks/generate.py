@@ -322,6 +322,17 @@ def quiet_env(home: Path) -> dict[str, str]:
     return env
 
 
+def compile_bytecode() -> None:
+    """Write backtrack's bytecode (.pyc) now, as installing a wheel does. With an editable
+    install and PYTHONDONTWRITEBYTECODE set, every launch would otherwise compile each module
+    changed since its .pyc was written, and the figures would time the compiler."""
+    import compileall
+
+    import backtrack
+
+    compileall.compile_dir(Path(backtrack.__file__).parent, quiet=1)
+
+
 def backtrack_command() -> list[str]:
     """How to run the `backtrack` command with this interpreter."""
     script = Path(sys.executable).with_name("backtrack")

@@ -44,6 +44,7 @@ DOMAIN = [
     "backtrack.progression",
     "backtrack.units",
     "backtrack.clock",
+    "backtrack.collector",
     "backtrack.paths",
     "backtrack.pins",
     "backtrack.durable",

@@ -4,6 +4,7 @@ database the store refuses still reported as a one-line error with nothing writt
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -16,6 +17,7 @@ from textual.clock import MockClock
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from backtrack import collector
 from backtrack.catalog import Catalog
 from backtrack.clock import FixedClock, local_date
 from backtrack.store import Store, StoreError
@@ -265,3 +267,26 @@ async def test_quitting_as_the_first_look_comes_up_is_clean(
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.return_code is not None, "the app to close")
     assert app.return_code == 0 and app.start_error is None and app.gym is None
+
+
+async def test_the_collector_paused_for_start_up_is_back_once_the_session_opens(
+    checked_in: Path, catalog: Catalog, clock: FixedClock, timer_clock: MockClock, held
+) -> None:
+    """Run from the `backtrack` script, start-up has the garbage collector paused
+    (backtrack.collector): the app turns it back on when the session behind the first look is
+    open, not before (the first frame and the store's opening are start-up too)."""
+    app = build(checked_in, catalog, clock, timer_clock)
+    gc.disable()
+    collector._paused = True
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.first_frame_shown, "the first frame")
+            assert not gc.isenabled()
+            held.set()
+            await until(pilot, lambda: app.gym is not None, "the session")
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        collector._paused = False
+        gc.enable()
+        gc.unfreeze()

@@ -28,6 +28,7 @@ import click
 
 from backtrack import __version__
 from backtrack.cli.base import BacktrackGroup, _db_path, common_options
+from backtrack.collector import resume_collection
 
 if TYPE_CHECKING:  # the app loads only when it runs; the commands when first looked up
     from backtrack.cli.roster import athletes
@@ -118,6 +119,7 @@ def cli(
     several athletes (or a PIN) the athlete picker first.
     """
     if ctx.invoked_subcommand is not None:
+        resume_collection()  # start-up is over: the command (its module loaded) runs next
         return
     from backtrack.tui.app import run
 

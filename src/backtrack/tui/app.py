@@ -40,6 +40,7 @@ from textual.worker import get_current_worker
 
 from backtrack.catalog import Catalog, load_catalog
 from backtrack.clock import Clock, SystemClock, local_date
+from backtrack.collector import RESUME_LATEST, resume_collection
 from backtrack.store.glance import Glance, glance_today
 from backtrack.tui.desk import Desk
 from backtrack.tui.lock import Hold, IdleLock, idle_seconds_from_env, needs_picker
@@ -174,10 +175,16 @@ class BacktrackApp(App[None]):
         elif self.gym is not None:
             self._show_session(self.gym)
         elif self.opening is not None:
-            self._show_first_look(self.opening)
+            # After this handler: Textual holds back every frame until the app's mount is
+            # done, so a first look pushed here would be drawn once for nothing (~7 ms).
+            self.call_later(self._show_first_look, self.opening)
         else:
             self.show_picker(ask_for=self._ask_for)
         self.set_interval(TICK_SECONDS, self.tick_timers)
+        if self.opening is None:  # no store to open behind a first look: start-up is done
+            self.call_after_refresh(resume_collection)
+        else:  # resumed once the session is open, and by RESUME_LATEST in any case
+            self.set_timer(RESUME_LATEST, resume_collection)
 
     def on_unmount(self) -> None:
         if self.gym is not None:
@@ -318,6 +325,7 @@ class BacktrackApp(App[None]):
 
         self.opening = None
         self.desk = desk
+        resume_collection()  # start-up is over (see backtrack.collector)
         if person is None or person.has_pin:  # a PIN was set meanwhile: ask for it first
             store.close()
             self.shared = True
@@ -335,6 +343,7 @@ class BacktrackApp(App[None]):
 
     def _first_look_failed(self, exc: Exception) -> None:
         self.opening = None
+        resume_collection()
         self.start_error = exc
         self.exit(return_code=2)
 
