@@ -129,6 +129,7 @@ class _HeldConnection(sqlite3.Connection):
     """A connection counted among the holders of its file (see _HELD) until it is closed."""
 
     _held_key: tuple[int, int] | None = None
+    created = False  # this connection's opening created the file (`open_connection`)
 
     def hold(self, path: Path) -> None:
         """Count this connection as a holder of the file at `path`."""
@@ -418,6 +419,7 @@ def open_connection(
 
             migrations.apply(Database(conn, execute_plugins=False))
         conn.hold(path)
+        conn.created = created
     except StoreError:
         conn.close()
         raise

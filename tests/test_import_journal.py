@@ -1,0 +1,110 @@
+"""An import into a log its opening created writes its pages once (a rollback journal, not
+the write-ahead log and then the file again); the log is in WAL mode before and after. An
+import into an older log (so a refused file leaves it byte for byte as it was), or beside
+another open connection, stays in WAL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from backtrack.catalog import Catalog
+from backtrack.clock import FixedClock
+from backtrack.export import import_file
+from backtrack.store import Store
+from tests.import_rows import good_row as row
+from tests.import_rows import write_rows as write
+
+
+def journal(store: Store) -> str:
+    return str(store.db.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def sets_in(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM sets").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_into_a_new_log_the_rows_go_through_a_rollback_journal(store: Store) -> None:
+    assert journal(store) == "wal"
+    with store.bulk_import() as batch:
+        during = journal(store)
+        batch.add([(batch.athlete_id("kim"), *cells) for cells in [_cells()]])
+    assert during == "delete"
+    assert journal(store) == "wal"
+    assert sets_in(store.path) == 1
+    assert not Path(f"{store.path}-journal").exists()
+
+
+def test_into_a_log_with_sets_the_write_ahead_log_is_kept(store: Store) -> None:
+    with store.bulk_import() as batch:
+        batch.add([(batch.athlete_id("kim"), *_cells())])
+    with store.bulk_import() as batch:
+        during = journal(store)
+        batch.add([(batch.athlete_id("kim"), *_cells(set_number=2))])
+    assert during == "wal"
+    assert sets_in(store.path) == 2
+
+
+def test_into_an_older_empty_log_the_write_ahead_log_is_kept(
+    store: Store, catalog: Catalog, clock: FixedClock
+) -> None:
+    store.close()
+    again = Store.open(store.path, catalog, clock)
+    try:
+        with again.bulk_import() as batch:
+            during = journal(again)
+            batch.add([(batch.athlete_id("kim"), *_cells())])
+    finally:
+        again.close()
+    assert during == "wal"
+    assert sets_in(store.path) == 1
+
+
+def test_beside_another_open_connection_the_import_stays_in_wal(
+    store: Store, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(store.path)  # the app, say, open on the same log
+    try:
+        assert other.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 0
+        with store.bulk_import() as batch:
+            during = journal(store)
+            batch.add([(batch.athlete_id("kim"), *_cells())])
+        assert during == "wal"
+        assert other.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 1  # it sees them
+    finally:
+        other.close()
+    assert journal(store) == "wal"
+
+
+def test_a_refused_file_leaves_a_new_log_empty_and_in_wal(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", [row(), row(set="2"), row(set="3", reps="many")])
+    with pytest.raises(Exception, match="line 4"):
+        import_file(store, path, create_athletes=True)
+    assert sets_in(store.path) == 0
+    assert journal(store) == "wal"
+    assert not Path(f"{store.path}-journal").exists()
+
+
+def _cells(*, set_number: int = 1) -> tuple[object, ...]:
+    """IMPORT_COLUMNS of one valid set (after the athlete id)."""
+    return (
+        "jefferson-curl",
+        f"2026-11-25T08:0{set_number}:00Z",
+        "2026-11-25",
+        set_number,
+        None,
+        8,
+        10.0,
+        "kg",
+        10.0,
+        1,
+        7.0,
+        2,
+        None,
+    )
