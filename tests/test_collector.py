@@ -13,7 +13,7 @@ import pytest
 
 from backtrack import __main__ as script
 from backtrack import collector
-from backtrack.cli import cli
+from backtrack.cli import PAUSED_THROUGHOUT, cli
 from backtrack.collector import resume_collection
 
 
@@ -53,6 +53,29 @@ def test_a_command_runs_with_the_collector_on_and_start_up_frozen(
     # objects (the modules loaded so far) are out of its way.
     assert seen["enabled"] is True
     assert isinstance(seen["frozen"], int) and seen["frozen"] > 1000
+
+
+def test_a_command_that_makes_no_garbage_runs_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, gc_restored: None
+) -> None:
+    seen: dict[str, bool] = {}
+
+    @click.command("probe-collector")
+    def probe() -> None:
+        seen["enabled"] = gc.isenabled()
+
+    monkeypatch.setattr("backtrack.cli.PAUSED_THROUGHOUT", frozenset({"probe-collector"}))
+    cli.commands["probe-collector"] = probe
+    try:
+        assert run_script(monkeypatch, "probe-collector") == 0
+    finally:
+        del cli.commands["probe-collector"]
+    assert seen["enabled"] is False
+    assert gc.isenabled()  # on again at the end
+
+
+def test_the_import_is_such_a_command() -> None:
+    assert "import" in PAUSED_THROUGHOUT and "import" in cli.commands
 
 
 def test_start_up_runs_with_the_collector_paused(
