@@ -46,6 +46,36 @@ def split_first_sentence(text: str) -> tuple[str, str]:
 class AlertScreen(Screen[None]):
     """A heading, the advice, the details and what happens now; esc closes it."""
 
+    DEFAULT_CSS = """
+    #alert-body { padding: 1 2; align: center middle; }
+    #alert-card { height: auto; border: heavy $error; }
+    AlertScreen.-doctor #alert-card, AlertScreen.-clinician #alert-card,
+    AlertScreen.-flare #alert-card {
+        border: heavy $warning;
+    }
+    #alert-caption, #alert-heading {
+        width: 100%; text-align: center; text-style: bold; background: $error; color: auto 90%;
+    }
+    #alert-caption { padding: 1 2 0 2; }
+    #alert-heading { padding: 1 2; }
+    AlertScreen.-doctor #alert-caption, AlertScreen.-clinician #alert-caption,
+    AlertScreen.-flare #alert-caption, AlertScreen.-doctor #alert-heading,
+    AlertScreen.-clinician #alert-heading, AlertScreen.-flare #alert-heading {
+        background: $warning;
+    }
+    #alert-text, #alert-details, #alert-then { padding: 0 2; margin: 1 0 0 0; }
+    #alert-text { text-style: bold; }
+    #alert-then { color: $text-muted; }
+    #alert-close { margin: 1 2; }
+    AlertScreen.-narrow #alert-body, AlertScreen.-short #alert-body { padding: 0; }
+    AlertScreen.-narrow #alert-text, AlertScreen.-narrow #alert-details,
+    AlertScreen.-narrow #alert-then {
+        padding: 0 1;
+    }
+    AlertScreen.-short #alert-caption { padding: 0 1; }
+    AlertScreen.-short #alert-heading { padding: 0 1 1 1; }
+    """
+
     AUTO_FOCUS = ""  # not the button: Enter must not close it
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", tooltip="I have read it: close")

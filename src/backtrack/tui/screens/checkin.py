@@ -28,6 +28,44 @@ ANSWER = Binding.Group("answer (t = 10)")  # one footer entry for the 0-10 keys
 class CheckInScreen(ModalScreen[int | None]):
     """Ask for back pain right now; one keystroke answers."""
 
+    DEFAULT_CSS = """
+    CheckInScreen { align: center middle; }
+    #checkin-dialog {
+        width: auto; max-width: 90%; height: auto; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    #checkin-dialog .title { text-style: bold; width: 100%; text-align: center; color: $accent; }
+    #checkin-dialog .hint { color: $text-muted; width: 100%; text-align: center; margin: 1 0 0 0; }
+    #checkin-dialog .kept { color: $warning; text-style: bold; }
+    #checkin-dialog .scale { width: auto; height: auto; margin: 1 0 0 0; }
+    #checkin-dialog .pain { width: 5; min-width: 5; margin: 0 1 0 0; text-style: bold; }
+    #checkin-dialog #pain-10 { width: 8; margin: 0; }
+    #checkin-dialog .skip {
+        margin: 1 0 0 0; width: 100%; background: $surface; border: none; color: $text-muted;
+    }
+    /* Below 100 columns the 0-10 keys take two rows of six (one row needs 68 columns); below
+       70 the dialog spans the screen with less padding, so a 40-column phone shows every key. */
+    CheckInScreen.-medium #checkin-dialog .scale {
+        layout: grid; grid-size: 6; grid-columns: 6; grid-gutter: 0 1;
+    }
+    CheckInScreen.-narrow #checkin-dialog .scale {
+        layout: grid; grid-size: 6; grid-columns: 1fr; width: 100%;
+    }
+    CheckInScreen.-medium #checkin-dialog .pain, CheckInScreen.-narrow #checkin-dialog .pain {
+        width: 100%; min-width: 0; margin: 0;
+    }
+    CheckInScreen.-narrow #checkin-dialog { max-width: 100%; padding: 0 1; width: 100%; }
+    /* Short screens: no spacing, and the number keys without their borders (one line each). */
+    CheckInScreen.-short #checkin-dialog { padding: 0 1; }
+    CheckInScreen.-short #checkin-dialog .hint, CheckInScreen.-short #checkin-dialog .scale,
+    CheckInScreen.-short #checkin-dialog .skip {
+        margin: 0;
+    }
+    CheckInScreen.-short #checkin-dialog .pain {
+        height: 1; border: none; background: $panel; text-align: center;
+    }
+    """
+
     AUTO_FOCUS = ""  # Enter must not answer 0 by accident
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"answer({n})", "Answer 0-9", group=ANSWER) for n in range(10)),

@@ -17,6 +17,30 @@ class ConfirmScreen(ModalScreen[bool]):
     """Ask `question`; `y` or the Yes button confirms, `n`/escape or No refuses; q quits
     the app without an answer (nothing is done)."""
 
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    #confirm-dialog {
+        width: auto; max-width: 90%; height: auto; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    #confirm-dialog .question { width: auto; max-width: 70; text-style: bold; }
+    #confirm-dialog .buttons { width: auto; height: auto; margin: 1 0 0 0; }
+    #confirm-dialog Button { margin: 0 2 0 0; }
+    /* Below 70 columns the dialog spans the screen with less padding. */
+    ConfirmScreen.-narrow #confirm-dialog { max-width: 100%; padding: 0 1; }
+    ConfirmScreen.-narrow #confirm-dialog Button { min-width: 0; }
+    /* The question wraps to the dialog's width (an auto width would measure it at 70 and cut
+       the lines that do not fit). */
+    ConfirmScreen.-narrow #confirm-dialog { width: 100%; }
+    ConfirmScreen.-medium #confirm-dialog { width: 80%; }
+    ConfirmScreen.-narrow #confirm-dialog .question,
+    ConfirmScreen.-medium #confirm-dialog .question {
+        width: 100%; max-width: 100%;
+    }
+    /* Short screens: no spacing. */
+    ConfirmScreen.-short #confirm-dialog { padding: 0 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

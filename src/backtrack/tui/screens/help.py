@@ -98,6 +98,14 @@ def key_table(rows: list[tuple[str, str]]) -> Table:
 class HelpScreen(Screen[None]):
     """The key list; escape or ? closes it (q quits the app, as on every screen)."""
 
+    DEFAULT_CSS = """
+    #help-body { padding: 0 2; }
+    HelpScreen.-narrow #help-body { padding: 0 1; }
+    .help-title { text-style: bold; color: $accent; margin: 1 0 0 0; }
+    .help-keys { height: auto; }
+    .help-note { margin: 1 0; color: $text-muted; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark", "app.pop_screen", "Close help", key_display="esc")
     ]

@@ -60,6 +60,38 @@ class FlagQuestion(Static):
 class RedFlagsScreen(ModalScreen[RedFlagReply]):
     """Ask the nine red-flag questions; a key each, Enter sends."""
 
+    DEFAULT_CSS = """
+    /* The red-flag questions: a yes in the error colour. */
+    RedFlagsScreen { align: center middle; }
+    #flags-dialog {
+        width: 96; max-width: 100%; height: auto; padding: 1 2;
+        border: thick $error; background: $surface;
+    }
+    #flags-dialog .title { text-style: bold; width: 100%; text-align: center; color: $text-error; }
+    #flags-dialog .hint { color: $text-muted; width: 100%; text-align: center; margin: 1 0; }
+    #flags-dialog .questions { height: auto; }
+    .flag-question { height: auto; padding: 0 1; }
+    .flag-question:hover { background: $boost; }
+    .flag-question.-yes { color: $text-error; background: $error 15%; text-style: bold; }
+    #flags-dialog .buttons { height: auto; width: 100%; align-horizontal: center; margin: 1 0 0 0; }
+    #flags-dialog Button { margin: 0 2; }
+    #flags-dialog .skip { background: $surface; color: $text-muted; }
+    /* Where the nine questions may not fit (narrow: they wrap; short), the dialog takes the
+       screen and the questions scroll between the title and the buttons, which stay in view. */
+    RedFlagsScreen.-narrow #flags-dialog, RedFlagsScreen.-short #flags-dialog {
+        height: 100%; padding: 0 1;
+    }
+    RedFlagsScreen.-narrow #flags-dialog .questions,
+    RedFlagsScreen.-short #flags-dialog .questions {
+        height: 1fr;
+    }
+    RedFlagsScreen.-narrow #flags-dialog .hint, RedFlagsScreen.-short #flags-dialog .hint {
+        margin: 0 0 1 0;
+    }
+    RedFlagsScreen.-narrow #flags-dialog Button { margin: 0; min-width: 0; }
+    RedFlagsScreen.-narrow #flags-dialog #send { margin: 0 1 0 0; }
+    """
+
     AUTO_FOCUS = ""  # Enter sends the answer, never presses a button by accident
     BINDINGS: ClassVar[list[BindingType]] = [
         *(

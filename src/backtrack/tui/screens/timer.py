@@ -31,6 +31,34 @@ BUTTONS = (
 class TimerScreen(Screen[None]):
     """Rest countdown and set stopwatch in big digits; escape or t goes back."""
 
+    DEFAULT_CSS = """
+    /* The big rest display (#big-rest, a RestDisplay) is styled in app.tcss: today.tcss's
+       RestDisplay rules would beat its rules here. */
+    #timer-body { align: center middle; height: 1fr; }
+    StopwatchDisplay {
+        height: auto; width: 56; max-width: 100%; margin: 1 0 0 0; padding: 0 2;
+        border: round $primary 50%;
+    }
+    StopwatchDisplay .caption { width: 100%; text-align: center; color: $text-muted; }
+    StopwatchDisplay Digits { width: 100%; text-align: center; text-style: bold; }
+    StopwatchDisplay.-running Digits, StopwatchDisplay.-running .caption {
+        color: $accent; text-style: bold;
+    }
+    #timer-buttons { height: auto; width: auto; margin: 1 0 0 0; }
+    #timer-buttons Button { margin: 0 1; min-width: 0; }
+    /* Below 100 columns the five buttons do not fit on one line: three, then two, a line each
+       (narrow: two, two and one), each as wide as its column. */
+    TimerScreen.-medium #timer-buttons, TimerScreen.-narrow #timer-buttons {
+        layout: grid; grid-size: 3; grid-gutter: 0 2; grid-columns: auto; height: auto;
+    }
+    TimerScreen.-narrow #timer-buttons { grid-size: 2; }
+    TimerScreen.-tall #timer-buttons { grid-gutter: 1 2; }
+    TimerScreen.-medium #timer-buttons Button, TimerScreen.-narrow #timer-buttons Button {
+        margin: 0;
+    }
+    TimerScreen.-narrow StopwatchDisplay { padding: 0 1; }
+    """
+
     AUTO_FOCUS = ""  # the buttons are for the mouse; Enter must not press one by accident
 
     BINDINGS: ClassVar[list[BindingType]] = [
