@@ -38,3 +38,23 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def set_cells(*, set_number: int = 1) -> tuple[object, ...]:
+    """IMPORT_COLUMNS of one valid set of kim's Jefferson curl on 2026-11-25 (what a
+    `SetImport` takes after the athlete's id); each set number a minute later."""
+    return (
+        "jefferson-curl",
+        f"2026-11-25T08:0{set_number}:00Z",
+        "2026-11-25",
+        set_number,
+        None,
+        8,
+        10.0,
+        "kg",
+        10.0,
+        1,
+        7.0,
+        2,
+        None,
+    )

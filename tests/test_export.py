@@ -347,7 +347,7 @@ def test_many_row_inserts_keep_the_order_and_the_first_of_each_duplicate(
     one: 150 sets (two whole statements and 22 after them) with repeats inside one
     statement, across two and in the tail come in in file order, the first of each kept,
     and the count says so, whether the identity index is dropped (empty) or in place."""
-    from backtrack.store.csv_io import ROWS_PER_INSERT
+    from backtrack.store.bulk import ROWS_PER_INSERT
 
     assert ROWS_PER_INSERT < 150 < 3 * ROWS_PER_INSERT
     if not empty:
@@ -823,7 +823,7 @@ def test_duplicates_a_bulk_import_lets_in_are_those_its_unique_index_counts(
 
 
 def test_index_terms_read_columns_and_expressions() -> None:
-    from backtrack.store.csv_io import index_terms
+    from backtrack.store.bulk import index_terms
 
     assert index_terms(
         "CREATE UNIQUE INDEX sets_identity ON sets "

@@ -16,8 +16,10 @@ STORE = [
     "backtrack.store.access",
     "backtrack.store.athletes",
     "backtrack.store.backup",
+    "backtrack.store.bulk",
     "backtrack.store.connection",
     "backtrack.store.csv_io",
+    "backtrack.store.formats",
     "backtrack.store.glance",
     "backtrack.store.history",
     "backtrack.store.log",
@@ -351,6 +353,7 @@ def test_app_start_up_path_leaves_other_screens_and_commands_unloaded() -> None:
         "backtrack.demo",
         "backtrack.report",
         "backtrack.store.backup",
+        "backtrack.store.bulk",
     }
     assert not lazy & modules, sorted(lazy & modules)
     assert not matplotlib_modules(modules), sorted(matplotlib_modules(modules))[:5]

@@ -15,6 +15,7 @@ from backtrack.clock import FixedClock
 from backtrack.export import import_file
 from backtrack.store import Store
 from tests.import_rows import good_row as row
+from tests.import_rows import set_cells
 from tests.import_rows import write_rows as write
 
 
@@ -34,7 +35,7 @@ def test_into_a_new_log_the_rows_go_through_a_rollback_journal(store: Store) -> 
     assert journal(store) == "wal"
     with store.bulk_import() as batch:
         during = journal(store)
-        batch.add([(batch.athlete_id("kim"), *cells) for cells in [_cells()]])
+        batch.add([(batch.athlete_id("kim"), *cells) for cells in [set_cells()]])
     assert during == "delete"
     assert journal(store) == "wal"
     assert sets_in(store.path) == 1
@@ -43,10 +44,10 @@ def test_into_a_new_log_the_rows_go_through_a_rollback_journal(store: Store) -> 
 
 def test_into_a_log_with_sets_the_write_ahead_log_is_kept(store: Store) -> None:
     with store.bulk_import() as batch:
-        batch.add([(batch.athlete_id("kim"), *_cells())])
+        batch.add([(batch.athlete_id("kim"), *set_cells())])
     with store.bulk_import() as batch:
         during = journal(store)
-        batch.add([(batch.athlete_id("kim"), *_cells(set_number=2))])
+        batch.add([(batch.athlete_id("kim"), *set_cells(set_number=2))])
     assert during == "wal"
     assert sets_in(store.path) == 2
 
@@ -59,7 +60,7 @@ def test_into_an_older_empty_log_the_write_ahead_log_is_kept(
     try:
         with again.bulk_import() as batch:
             during = journal(again)
-            batch.add([(batch.athlete_id("kim"), *_cells())])
+            batch.add([(batch.athlete_id("kim"), *set_cells())])
     finally:
         again.close()
     assert during == "wal"
@@ -74,7 +75,7 @@ def test_beside_another_open_connection_the_import_stays_in_wal(
         assert other.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 0
         with store.bulk_import() as batch:
             during = journal(store)
-            batch.add([(batch.athlete_id("kim"), *_cells())])
+            batch.add([(batch.athlete_id("kim"), *set_cells())])
         assert during == "wal"
         assert other.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 1  # it sees them
     finally:
@@ -89,22 +90,3 @@ def test_a_refused_file_leaves_a_new_log_empty_and_in_wal(store: Store, tmp_path
     assert sets_in(store.path) == 0
     assert journal(store) == "wal"
     assert not Path(f"{store.path}-journal").exists()
-
-
-def _cells(*, set_number: int = 1) -> tuple[object, ...]:
-    """IMPORT_COLUMNS of one valid set (after the athlete id)."""
-    return (
-        "jefferson-curl",
-        f"2026-11-25T08:0{set_number}:00Z",
-        "2026-11-25",
-        set_number,
-        None,
-        8,
-        10.0,
-        "kg",
-        10.0,
-        1,
-        7.0,
-        2,
-        None,
-    )

@@ -12,24 +12,23 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from backtrack.catalog import Catalog
 from backtrack.clock import parse_moment
 from backtrack.durable import replaced_text_file
-from backtrack.models import Athlete
-from backtrack.store import (
-    InvalidValue,
-    Store,
-    iso_utc,
-    neutralise,
-    parse_utc,
-    validate_athlete_name,
-)
+from backtrack.errors import InvalidValue
+from backtrack.store.formats import iso_utc, parse_utc, validate_athlete_name
+from backtrack.store.quick_log import Drill as LoggedDrill
 from backtrack.text import CONTROL_CHARACTERS, describe_control, find_control
 from backtrack.units import MAX_LOAD_KG, UNITS, Unit, format_load, to_kg
+
+if TYPE_CHECKING:  # (importing this module loads no pydantic: `backtrack import` reads fast)
+    from backtrack.models import Athlete
+    from backtrack.store import Store
+    from backtrack.store.bulk import SetImport
 
 HEADER = (
     "date",
@@ -85,6 +84,33 @@ class ImportTally:
         self.athletes: list[tuple[str, bool, int]] = []
 
 
+class Drill(LoggedDrill, Protocol):
+    """What reading a CSV needs of a drill (what logging a set needs, and its name):
+    `models.Exercise` and `QuickDrill` have it."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class Drills(Protocol):
+    """The catalog as reading a CSV uses it: `Catalog` and `QuickCatalog` (no pydantic)."""
+
+    def __iter__(self) -> Iterator[Drill]: ...
+
+    def __contains__(self, exercise_id: object) -> bool: ...
+
+    def get(self, exercise_id: str) -> Drill: ...
+
+
+class ImportTarget(Protocol):
+    """Where `import_file` writes: the Store, or `bulk.QuickImport` (no pydantic)."""
+
+    @property
+    def catalog(self) -> Drills: ...
+
+    def bulk_import(self, *, create_athletes: bool = ...) -> AbstractContextManager[SetImport]: ...
+
+
 def write_csv(
     store: Store,
     out: IO[str],
@@ -130,7 +156,7 @@ def _restore(text: str) -> str:
 
 def read_sets(
     source: IO[str],
-    catalog: Catalog,
+    catalog: Drills,
     *,
     name: str = "CSV",
     athlete: Callable[[str], Any] = str,
@@ -424,7 +450,7 @@ def _without_side(cells: list[str]) -> list[str]:
     return cells
 
 
-def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) -> tuple[Any, ...]:
+def _parse_row(cells: dict[str, str], catalog: Drills, name: str, line: int) -> tuple[Any, ...]:
     """Check one row's cells; return (athlete name, *IMPORT_COLUMNS) or raise CsvError."""
 
     def fail(column: str, why: str) -> CsvError:
@@ -519,7 +545,7 @@ def _parse_row(cells: dict[str, str], catalog: Catalog, name: str, line: int) ->
 
 
 def import_file(
-    store: Store,
+    store: ImportTarget,
     path: Path | None,
     text: str | None = None,
     tally: ImportTally | None = None,
@@ -549,7 +575,7 @@ def import_file(
 
 
 def _import(
-    store: Store, source: IO[str], name: str, tally: ImportTally, create_athletes: bool
+    store: ImportTarget, source: IO[str], name: str, tally: ImportTally, create_athletes: bool
 ) -> int:
     with store.bulk_import(create_athletes=create_athletes) as batch:
         batch.add(
@@ -601,6 +627,8 @@ def write_decisions(
 ) -> int:
     """Write one row per stored suggestion (pending, accepted, declined or superseded) and
     per clinician override, oldest first, dated by the local day it was made; the count."""
+    from backtrack.store.csv_io import neutralise
+
     writer = csv.writer(out)
     writer.writerow(DECISIONS_HEADER)
     count = 0
@@ -641,6 +669,8 @@ def write_checkins(
     until: date | None = None,
 ) -> int:
     """Write one row per check-in, oldest first (red-flag keys joined by ';'); the count."""
+    from backtrack.store.csv_io import neutralise
+
     writer = csv.writer(out)
     writer.writerow(CHECKINS_HEADER)
     rows = store.checkin_rows(athlete, since=since, until=until)

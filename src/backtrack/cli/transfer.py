@@ -10,12 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from backtrack.cli.base import CliError, _catalog, _opened, common_options
+from backtrack.cli.base import CliError, _catalog, _db_path, _opened, common_options
 from backtrack.cli.params import Day
+
+if TYPE_CHECKING:
+    from backtrack.catalog import Catalog
+    from backtrack.catalog_quick import QuickCatalog
+    from backtrack.export import ImportTarget
 
 
 @click.command()
@@ -99,9 +104,13 @@ def _utf8_stdout() -> Iterator[TextIO]:
 @common_options
 def import_(file: Path, create_athletes: bool, db: Path | None, athlete: str) -> None:
     """Import sets from a CSV made by `backtrack export` (all or nothing)."""
+    from backtrack.catalog_quick import quick_catalog
     from backtrack.export import CsvError, ImportTally, UnknownAthletes, import_file
 
-    catalog = _catalog()
+    # The catalog checked without pydantic when it plainly passes (then the rows are
+    # written without it too: `store.bulk`), else by the models, which word any problem.
+    quick = quick_catalog()
+    full = _catalog() if quick is None else None  # (CatalogError: one line, exit 2)
     if str(file) == "-":
         text = sys.stdin.read()
         path = None
@@ -110,7 +119,7 @@ def import_(file: Path, create_athletes: bool, db: Path | None, athlete: str) ->
             raise click.BadParameter(f"{file} does not exist", param_hint="'FILE'")
         text, path = None, file
     tally = ImportTally()
-    with _opened(db, catalog) as store:
+    with _import_target(db, quick, full) as store:
         try:
             added = import_file(store, path, text, tally, create_athletes=create_athletes)
         except UnknownAthletes as exc:
@@ -139,6 +148,23 @@ def import_(file: Path, create_athletes: bool, db: Path | None, athlete: str) ->
             f"{tally.without_side} sets of two-sided drills came in without a side (made "
             "before sides existed): they are judged as one side, and History shows '-'"
         )
+
+
+@contextmanager
+def _import_target(
+    db: Path | None, quick: QuickCatalog | None, full: Catalog | None
+) -> Iterator[ImportTarget]:
+    """The database to import into, for one command: with the quick catalog, opened by
+    `QuickImport` (sqlite3 alone, the Store's own opening and writes); else the Store with
+    the `full` catalog."""
+    if quick is None:
+        with _opened(db, full) as store:
+            yield store
+        return
+    from backtrack.store.bulk import QuickImport
+
+    with QuickImport.opened(_db_path(db), quick) as target:
+        yield target
 
 
 def _count(n: int, one: str, many: str) -> str:

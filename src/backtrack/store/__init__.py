@@ -9,8 +9,10 @@ per concern:
 - athletes.py: athletes and PINs;      sets.py: logged sets and check-ins;
 - plans.py: plans, suggestions, decisions and the audit trail;
 - history.py: the history screen's session, chart and timeline reads;
-- csv_io.py: the CSV export built in SQL, and bulk import;
-- values.py: how values are written down and rows read back;
+- csv_io.py: the CSV export built in SQL;
+- bulk.py: many sets at once (import), and `QuickImport` (sqlite3 alone, no pydantic);
+- formats.py: how values are written down, and the checks before (no models);
+- values.py: rows read back into models;
 - backup.py: backups and restore;      migrations.py: the schema;
 - glance.py: the app's first-frame read (sqlite3 alone).
 
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from backtrack.errors import DatabaseBusy, DatabaseDamaged, InvalidValue, NotFound, StoreError
     from backtrack.store.backup import SQLITE_HEADER, BackupError
+    from backtrack.store.bulk import SetImport
     from backtrack.store.connection import (
         BUSY_TIMEOUT_SECONDS,
         backup_now,
@@ -33,18 +36,8 @@ if TYPE_CHECKING:
         open_database,
         translate_error,
     )
-    from backtrack.store.csv_io import (
-        FORMULA_PREFIXES,
-        IMPORT_COLUMNS,
-        SetImport,
-        csv_cell,
-        neutralise,
-    )
-    from backtrack.store.history import ChartPoint, SessionSummary, SideSummary, TimelineEntry
-    from backtrack.store.log import Store
-    from backtrack.store.plans import describe_override
-    from backtrack.store.sets import window_around
-    from backtrack.store.values import (
+    from backtrack.store.csv_io import FORMULA_PREFIXES, IMPORT_COLUMNS, csv_cell, neutralise
+    from backtrack.store.formats import (
         MAX_NAME_LENGTH,
         iso_utc,
         parse_utc,
@@ -52,6 +45,10 @@ if TYPE_CHECKING:
         validate_pain,
         validate_rpe,
     )
+    from backtrack.store.history import ChartPoint, SessionSummary, SideSummary, TimelineEntry
+    from backtrack.store.log import Store
+    from backtrack.store.plans import describe_override
+    from backtrack.store.sets import window_around
     from backtrack.units import MAX_LOAD_KG
 
 _WHERE: dict[str, str] = {
@@ -70,7 +67,7 @@ _WHERE: dict[str, str] = {
     "translate_error": "backtrack.store.connection",
     "FORMULA_PREFIXES": "backtrack.store.csv_io",
     "IMPORT_COLUMNS": "backtrack.store.csv_io",
-    "SetImport": "backtrack.store.csv_io",
+    "SetImport": "backtrack.store.bulk",
     "csv_cell": "backtrack.store.csv_io",
     "neutralise": "backtrack.store.csv_io",
     "ChartPoint": "backtrack.store.history",
@@ -80,12 +77,12 @@ _WHERE: dict[str, str] = {
     "Store": "backtrack.store.log",
     "describe_override": "backtrack.store.plans",
     "window_around": "backtrack.store.sets",
-    "MAX_NAME_LENGTH": "backtrack.store.values",
-    "iso_utc": "backtrack.store.values",
-    "parse_utc": "backtrack.store.values",
-    "validate_athlete_name": "backtrack.store.values",
-    "validate_pain": "backtrack.store.values",
-    "validate_rpe": "backtrack.store.values",
+    "MAX_NAME_LENGTH": "backtrack.store.formats",
+    "iso_utc": "backtrack.store.formats",
+    "parse_utc": "backtrack.store.formats",
+    "validate_athlete_name": "backtrack.store.formats",
+    "validate_pain": "backtrack.store.formats",
+    "validate_rpe": "backtrack.store.formats",
 }
 
 __all__ = [

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from backtrack.errors import InvalidValue, NotFound
 from backtrack.models import Athlete
-from backtrack.store.connection import StoreBase
+from backtrack.store.bulk import add_athlete_row
+from backtrack.store.connection import StoreBase, translate_error
 from backtrack.store.values import athlete_from_row, iso_utc, validate_athlete_name
 from backtrack.text import strip_controls
 from backtrack.units import UNITS, Unit
@@ -36,12 +39,10 @@ class AthletesMixin(StoreBase):
         found = self.find_athlete(name)
         if found:
             return found.id
-        cursor = self._exec(
-            "INSERT INTO athletes (name, unit, created_at) VALUES (?, ?, ?)",
-            [validate_athlete_name(name), unit, iso_utc(self.clock.now())],
-        )
-        assert cursor.lastrowid is not None  # an INSERT into a rowid table always has one
-        return cursor.lastrowid
+        try:
+            return add_athlete_row(self.db.conn, name, unit, self.clock.now())[0]
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
 
     def athletes(self, *, include_archived: bool = False) -> list[Athlete]:
         """All athletes by name; archived ones only when asked."""
