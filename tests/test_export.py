@@ -752,6 +752,28 @@ def test_a_change_of_the_clocks_within_an_hour(local_zone: Callable[[str], None]
     assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]
 
 
+def test_millisecond_fractions_in_several_offsets_are_read_as_the_full_check_reads_them(
+    local_zone: Callable[[str], None],
+) -> None:
+    """Times with a fraction of a second (the same milliseconds again and again, as
+    JavaScript's toISOString writes them) take the hour's shift inline once their ending
+    was seen: in every offset, written on the same local hour, each is stored as
+    `parse_moment` reads it, the fraction dropped."""
+    local_zone("America/Denver")
+    cells = [
+        f"2026-11-25T08:{minute:02d}:{minute % 60:02d}.{ms:03d}{zone}"
+        for minute in range(0, 60, 7)
+        for ms in (21, 500, 999)
+        for zone in ("Z", "+01:00", "-07:00", "+05:30", "")
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER)
+    writer.writeheader()
+    writer.writerows(good_row(performed_at=text) for text in cells)  # all else seen: inline
+    read = list(read_sets(io.StringIO(out.getvalue(), newline=""), load_catalog()))
+    assert [row[2] for row in read] == [iso_utc(parse_moment(text)) for text in cells]
+
+
 def test_sql_built_lines_keep_nul_and_odd_numbers_as_csv_writer_does(db_path: Path) -> None:
     """Drill names, ROM labels and notes may hold a NUL (the export writes them with ||, as
     printf's %s would stop there); loads, RPEs and pain, NULL or not, as csv.writer has them."""

@@ -207,6 +207,7 @@ def read_sets(
     caches = (days, loads, set_numbers, rep_counts, rpes, pains, clean)
     utc_times = _UtcTimes()
     utc_hours = utc_times.hours
+    fraction_zones = utc_times.fraction_zones
     missing = _MISSING
     control = CONTROL_CHARACTERS.search
     try:
@@ -216,6 +217,8 @@ def read_sets(
                  label, rpe, pain, note) = cells  # fmt: skip
                 # The common case inline: a time whose hour and offset were seen before.
                 shift = utc_hours.get(at[:13] + at[19:])
+                if shift is None and (zone := fraction_zones.get(at[19:])) is not None:
+                    shift = utc_hours.get(at[:13] + zone)  # a fraction of a second: dropped
                 stamp: str | None
                 if shift is not None and (moved := shift[1].get(at[13:19])) is not None:
                     stamp = shift[0][moved[0]] + moved[1]
@@ -358,14 +361,23 @@ class _UtcTimes:
 
     def __init__(self) -> None:
         self.hours: dict[str, _Shift | None] = {}  # "YYYY-MM-DDTHH" + offset -> shift
+        # What follows the seconds, with a fraction (".021Z", ".5+01:00"), seen before ->
+        # the offset after the fraction (the fraction is dropped): millisecond fractions
+        # repeat, so their times take `hours` inline too.
+        self.fraction_zones: dict[str, str] = {}
         self._zones: dict[str, int] = {}  # offset text -> minutes east of UTC
         self._days: dict[str, date] = {}  # "YYYY-MM-DD" -> its date
+        # A local date -> the local time's offset all day long (None: the clocks change
+        # that day, so each hour is worked out alone).
+        self._local_days: dict[str, int | None] = {}
 
     def __call__(self, text: str) -> str | None:
         """The stored UTC text of performed_at `text`, or None (see the class)."""
         if text[19:20] == ".":  # a fraction of a second, dropped: the hour's shift inline
             zone = text[20:].lstrip(_DIGITS)
             if 0 < len(text) - 20 - len(zone) <= 6:
+                if len(self.fraction_zones) < _CACHE_LIMIT:
+                    self.fraction_zones[text[19:]] = zone
                 shift = self.hours.get(text[:13] + zone)
                 if shift is not None and (moved := shift[1].get(text[13:19])) is not None:
                     return shift[0][moved[0]] + moved[1]
@@ -387,7 +399,7 @@ class _UtcTimes:
     def _learn(self, hour: str, zone: str) -> _Shift | None:
         """The shift of the hour `hour` written with `zone` (see the class), remembered."""
         try:
-            offset = self._zone(zone) if zone else self._local(hour)
+            offset = self._zone(zone) if zone else self._local_offset(hour)
             text = hour[:10]
             day = self._days.get(text)
             if day is None:
@@ -414,6 +426,20 @@ class _UtcTimes:
             assert offset is not None
             minutes = self._zones[zone] = offset // _MINUTE
         return minutes
+
+    def _local_offset(self, hour: str) -> int | None:
+        """Minutes from UTC to the wall clock throughout the local `hour` (see `_local`),
+        worked out once a day: a day whose first, middle and last hours have one and the
+        same shift has it all day (the clocks never change twice in a day, and back)."""
+        day = hour[:10]
+        if day not in self._local_days:
+            first, noon, last = (self._local(f"{day}T{hh}") for hh in ("00", "12", "23"))
+            whole = first if first is not None and first == noon == last else None
+            if len(self._local_days) < _CACHE_LIMIT:
+                self._local_days[day] = whole
+        else:
+            whole = self._local_days[day]
+        return whole if whole is not None else self._local(hour)
 
     @staticmethod
     def _local(hour: str) -> int | None:
