@@ -4,8 +4,8 @@
 adds the sets; the Store (`csv_io.CsvMixin.bulk_import`) and `QuickImport` both go through
 it. `QuickImport` is what the import command uses when the catalog passes the quick check
 (`catalog_quick.py`): the file opened by the same `open_connection`, the rows checked by the
-same `export.read_sets`, written by the same `SetImport`, but neither pydantic nor (for a
-file that exists already) sqlite-utils loaded, which cost the command about 85 ms.
+same `export.read_sets`, written by the same `SetImport`, but neither pydantic nor
+sqlite-utils loaded, which cost the command about 85 ms.
 """
 
 from __future__ import annotations

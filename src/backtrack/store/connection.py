@@ -32,7 +32,7 @@ from backtrack.store.backup import (
     prune,
     restore_hint,
 )
-from backtrack.store.schema_state import applied_names, schema_gap
+from backtrack.store.schema_state import applied_names, create_from_snapshot, schema_gap
 
 if TYPE_CHECKING:  # sqlite-utils loads when a Store opens, a file is made or migrated
     from backtrack.store.sqlite_lib import Database
@@ -213,13 +213,14 @@ def _create_database(path: Path) -> bool:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
         try:
             _flock(handle)
-            from backtrack.store.migrations import migrations
-            from backtrack.store.sqlite_lib import Database
-
             conn = sqlite3.connect(temp_name)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
-                migrations.apply(Database(conn, execute_plugins=False))
+                if not create_from_snapshot(conn):  # (schema.sql of other migrations)
+                    from backtrack.store.migrations import migrations
+                    from backtrack.store.sqlite_lib import Database
+
+                    migrations.apply(Database(conn, execute_plugins=False))
             finally:
                 conn.close()
             fsync_path(temp_name)
