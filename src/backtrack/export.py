@@ -216,9 +216,10 @@ def read_sets(
                 (day, at, who, drill, drill_name, set_no, side, reps, load, unit, load_kg, rom,
                  label, rpe, pain, note) = cells  # fmt: skip
                 # The common case inline: a time whose hour and offset were seen before.
-                shift = utc_hours.get(at[:13] + at[19:])
-                if shift is None and (zone := fraction_zones.get(at[19:])) is not None:
-                    shift = utc_hours.get(at[:13] + zone)  # a fraction of a second: dropped
+                head, tail = at[:13], at[19:]  # date and hour; then the offset, or none
+                shift = utc_hours.get(head + tail)
+                if shift is None and (zone := fraction_zones.get(tail)) is not None:
+                    shift = utc_hours.get(head + zone)  # a fraction of a second: dropped
                 stamp: str | None
                 if shift is not None and (moved := shift[1].get(at[13:19])) is not None:
                     stamp = shift[0][moved[0]] + moved[1]
