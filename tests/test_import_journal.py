@@ -5,7 +5,12 @@ another open connection, stays in WAL."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +95,53 @@ def test_a_refused_file_leaves_a_new_log_empty_and_in_wal(store: Store, tmp_path
     assert sets_in(store.path) == 0
     assert journal(store) == "wal"
     assert not Path(f"{store.path}-journal").exists()
+
+
+def test_an_import_into_a_new_file_killed_mid_transaction_leaves_it_empty(
+    tmp_path: Path,
+) -> None:
+    """kill -9 while a new file's rows are going in through the rollback journal: the next
+    opening rolls them back (the schema whole, no sets, WAL again), and importing again
+    works."""
+    rows = [
+        row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+        for i in range(80_000)
+    ]
+    source = write(tmp_path / "many.csv", rows)
+    command = [sys.executable, "-m", "backtrack"]
+    killed = 0
+    for attempt in range(3):
+        db = tmp_path / f"round{attempt}" / "backtrack.db"
+        env = {**os.environ, "BACKTRACK_DB": str(db)}
+        importing = [*command, "import", "--create-athletes", str(source)]
+        proc = subprocess.Popen(importing, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        journal_file = Path(f"{db}-journal")
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if journal_file.exists() and db.exists() and db.stat().st_size > 2 * 1024 * 1024:
+                proc.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.001)
+        proc.communicate()
+        if proc.returncode != -signal.SIGKILL:
+            continue  # finished before the file grew that much: nothing to check this round
+        killed += 1
+        again = subprocess.run(importing, env=env, text=True, capture_output=True)
+        assert again.returncode == 0, again.stderr
+        assert f"Imported {len(rows)} new sets" in again.stdout
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == len(rows)
+            indexes = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sets'"
+                )
+            }
+        finally:
+            conn.close()
+        assert {"sets_by_session", "sets_by_time", "sets_identity"} <= indexes
+    assert killed >= 2, "no kill landed inside the import's transaction"

@@ -290,6 +290,23 @@ def _remove_dead_temp_files(path: Path) -> None:
                 os.unlink(temp + suffix)
 
 
+def _recover_rollback_journal(path: Path, timeout: float) -> None:
+    """A rollback journal beside the file: a writer using one (an import into a file its
+    opening created: store/bulk.py) stopped mid-transaction. SQLite rolls it back on the
+    first read, but only through a connection that may write; the read-only checks below
+    would be refused ("attempt to write a readonly database"). So read once that way first:
+    the file is as it was before that transaction. (A writer still at work holds its lock:
+    this waits for it, as any reader would.)"""
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+
+
 def _check_health(path: Path, timeout: float, *, full_check: bool) -> list[str]:
     """Check an existing file read-only, before anything writes to it.
 
@@ -386,6 +403,8 @@ def open_connection(
         created = _create_database(path) if not path.exists() else False
         _check_folder(path)
         _remove_dead_temp_files(path)
+        if not created and Path(f"{path}-journal").exists():
+            _recover_rollback_journal(path, timeout)
         if not _held(path):  # (reading a file held here would drop its locks: see _HELD)
             _check_file_is_database(path)
         daily = maintenance and not created and daily_backup_due(path, now)
