@@ -32,8 +32,8 @@ class TimerScreen(Screen[None]):
     """Rest countdown and set stopwatch in big digits; escape or t goes back."""
 
     DEFAULT_CSS = """
-    /* The big rest display (#big-rest, a RestDisplay) is styled in app.tcss: today.tcss's
-       RestDisplay rules would beat its rules here. */
+    /* The big rest display (#big-rest, a RestDisplay) is styled in app.tcss, over
+       RestDisplay's own rules. */
     #timer-body { align: center middle; height: 1fr; }
     StopwatchDisplay {
         height: auto; width: 56; max-width: 100%; margin: 1 0 0 0; padding: 0 2;

@@ -221,6 +221,154 @@ class NumberField(Field):
 class LogForm(Vertical):
     """The set form: fill it, Enter commits (posts `Submitted`), escape leaves it."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    LogForm {
+        height: auto;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    LogForm:focus-within {
+        border: heavy $accent;
+    }
+    LogForm.-editing {
+        border: heavy $warning;
+    }
+    /* a two-sided drill: the side on the top border, the order of the sides on the bottom one */
+    LogForm.-side-L, LogForm.-side-R {
+        border-title-align: left;
+        border-title-color: $text;
+        border-title-background: $primary 60%;
+        border-title-style: bold;
+        border-subtitle-align: left;
+        border-subtitle-color: $text-muted;
+    }
+    LogForm .form-head {
+        height: auto;
+    }
+    LogForm .form-title {
+        width: auto;
+    }
+    LogForm .form-hint {
+        width: 1fr;
+        padding: 0 0 0 3;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    TodayScreen.-short LogForm .form-hint, TodayScreen.-narrow LogForm .form-hint,
+    TodayScreen.-medium LogForm .form-hint {
+        display: none;  /* Enter and Esc are in the footer */
+    }
+    LogForm .fields {
+        height: auto;
+    }
+    LogForm .column {
+        width: 9;
+        height: auto;
+        margin: 0 1 0 0;
+    }
+    LogForm .col-pain {
+        width: 10;
+    }
+    LogForm .col-load {
+        width: 12;
+    }
+    LogForm .col-rom {
+        width: 8;
+    }
+    LogForm .col-note {
+        width: 1fr;
+        margin: 0;
+    }
+    LogForm .caption {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    LogForm Input {
+        width: 100%;
+        padding: 0 1;  /* Input's default 0 2 leaves 3 cells in a 9-wide box: 7.5 showed as .5 */
+    }
+    LogForm .form-message {
+        height: auto;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    LogForm.-refused .form-message {
+        color: $error;
+    }
+    LogForm .picks {
+        height: 1;
+    }
+    LogForm .picks-label {
+        width: auto;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    LogForm .pick {
+        width: auto;
+        min-width: 0;
+        padding: 0;
+        margin: 0 2 0 0;  /* line-pad is set to 0 in log_form (CSS cannot say 0) */
+    }
+    LogForm .picks.-numbers {
+        display: none;
+    }
+
+    /* medium: the form's six fields and its picks in rows */
+    TodayScreen.-medium LogForm .fields, TodayScreen.-narrow LogForm .fields {
+        layout: grid;
+        grid-size: 3;
+        grid-columns: 1fr 1fr 1fr;
+        grid-rows: auto;
+        grid-gutter: 0 1;
+    }
+    TodayScreen.-medium LogForm .column, TodayScreen.-narrow LogForm .column {
+        width: 100%;
+        margin: 0;
+    }
+    TodayScreen.-medium LogForm .picks.-words {
+        layout: grid;
+        grid-size: 3;
+        grid-rows: 1;
+        grid-gutter: 0 1;
+        height: auto;
+    }
+
+    /* narrow: the picks in numbers */
+    TodayScreen.-narrow LogForm .picks.-words {
+        display: none;
+    }
+    TodayScreen.-narrow LogForm .picks.-numbers {
+        display: block;
+    }
+    TodayScreen.-narrow LogForm .caption, TodayScreen.-narrow LogForm .picks-label {
+        padding: 0;
+    }
+
+    /* short or narrow: no box; a line of colour on top (focus, editing). The boxes one line high:
+       in today.tcss (Input's own `Input.-invalid:focus` would beat them from here). */
+    TodayScreen.-short LogForm, TodayScreen.-narrow LogForm {
+        border: none;
+        border-top: round $primary 50%;
+    }
+    TodayScreen.-short LogForm:focus-within, TodayScreen.-narrow LogForm:focus-within {
+        border-top: heavy $accent;
+    }
+    TodayScreen.-short LogForm.-editing, TodayScreen.-narrow LogForm.-editing {
+        border-top: heavy $warning;
+    }
+
+    /* medium and short: the quick picks in numbers alone, on one line */
+    TodayScreen.-medium.-short LogForm .picks.-words {
+        display: none;
+    }
+    TodayScreen.-medium.-short LogForm .picks.-numbers {
+        display: block;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave form"),
         Binding("enter", "submit", "Log set"),

@@ -67,6 +67,81 @@ class RestDisplay(Vertical):
     """The rest countdown in big digits with a caption saying what it is doing; or, where
     the stylesheet gives it no room for the digits (a short, narrow screen), in one line."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    /* The timer screen's #big-rest is a RestDisplay too: its rules in app.tcss win over these. */
+    RestDisplay {
+        height: auto;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    RestDisplay .caption {
+        width: 100%;
+        text-align: center;
+        color: $text-muted;
+    }
+    RestDisplay Digits {
+        width: 100%;
+        text-align: center;
+        color: $text-muted;
+        text-style: bold;  /* the heavy-line digits read better from across the room */
+    }
+    RestDisplay.-running Digits, RestDisplay.-running .caption {
+        color: $accent;
+        text-style: bold;
+    }
+    RestDisplay.-paused Digits {
+        color: $warning;
+    }
+    RestDisplay.-done {
+        border: heavy $success;
+    }
+    RestDisplay.-done Digits, RestDisplay.-done .caption {
+        color: $success;
+        text-style: bold;
+    }
+    RestDisplay.-flash {
+        background: $warning;
+    }
+    RestDisplay.-flash Digits, RestDisplay.-flash .caption {
+        color: $text;
+    }
+    RestDisplay .clock-line {
+        display: none;
+        width: 100%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    /* short or narrow: no box */
+    TodayScreen.-short RestDisplay, TodayScreen.-narrow RestDisplay {
+        border: none;
+    }
+    /* narrow: the rest in a line (in big digits in the large view) */
+    TodayScreen.-narrow RestDisplay .caption, TodayScreen.-narrow RestDisplay Digits {
+        display: none;
+    }
+    TodayScreen.-narrow RestDisplay .clock-line {
+        display: block;
+    }
+    TodayScreen.-narrow RestDisplay {
+        padding: 0 1;
+    }
+    TodayScreen.-narrow RestDisplay {
+        border: none;
+    }
+    /* the large view on a narrow screen: the rest timer in big digits when there are 30 rows or
+       more */
+    TodayScreen.-large.-narrow.-tall RestDisplay .caption,
+    TodayScreen.-large.-narrow.-tall RestDisplay Digits {
+        display: block;
+    }
+    TodayScreen.-large.-narrow.-tall RestDisplay .clock-line {
+        display: none;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(CAPTIONS["idle"], classes="caption")
         yield Digits("0:00")

@@ -25,6 +25,40 @@ def counter_text(drill: DrillToday) -> tuple[str, str]:
 class SetCounter(Vertical):
     """The drill's sets done in big digits, with a caption that says of how many."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    /* the large view (b): the sets done in big digits under the rest timer */
+    SetCounter {
+        display: none;
+        height: auto;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    SetCounter .caption {
+        width: 100%;
+        text-align: center;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    SetCounter Digits {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+    }
+    TodayScreen.-large SetCounter {
+        display: block;
+    }
+    TodayScreen.-short SetCounter, TodayScreen.-narrow SetCounter {
+        border: none;
+    }
+    TodayScreen.-large.-narrow.-short SetCounter {
+        display: none;  /* no room: the rest timer's line and the switcher say as much */
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="caption")
         yield Digits("0")

@@ -41,6 +41,31 @@ def set_cells(entry: SetEntry, unit: Unit) -> tuple[str, ...]:
 class SetTable(TextTable):
     """A row per logged set. Enter logs a set and left/right switch drills (screen actions)."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    SetTable {
+        height: 1fr;
+        min-height: 4;
+        border: round $primary 50%;
+        border-title-color: $text;  /* $accent is pale on the light theme */
+        border-title-style: bold;
+    }
+    SetTable:focus {
+        border: round $accent;
+    }
+    /* short or narrow: no box; the table's title on a line of colour (focus) */
+    TodayScreen.-short SetTable, TodayScreen.-narrow SetTable {
+        border: none;
+        border-top: round $primary 50%;
+        min-height: 3;
+    }
+    TodayScreen.-short SetTable:focus, TodayScreen.-narrow SetTable:focus {
+        border-top: round $accent;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.log", "Log set", tooltip="Type the next set in the form"),
         Binding("left", "screen.step_drill(-1)", "Previous drill", show=False),

@@ -39,6 +39,23 @@ def stopped_text(drills: Sequence[StoppedDrill]) -> Content:
 class StoppedList(Static):
     """The stopped drills (none: hidden)."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    StoppedList {
+        height: auto;
+        padding: 0 1;
+        margin: 0 0 1 0;
+        border-left: outer $error;
+        background: $error 10%;
+        color: $text-error;
+    }
+    TodayScreen.-short StoppedList, TodayScreen.-narrow StoppedList {
+        margin: 0;
+    }
+    """
+
     def show(self, drills: Sequence[StoppedDrill]) -> None:
         """List `drills`; hide the list when there are none."""
         self.display = bool(drills)

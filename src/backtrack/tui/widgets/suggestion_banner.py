@@ -98,6 +98,61 @@ def keys_line(suggestion: Suggestion) -> Content:
 class SuggestionBanner(Static):
     """Shows one drill's suggestion with its reason; a/d accept or decline it."""
 
+    # Today's rules for this widget, parsed when it is first mounted (after the first frame),
+    # not at launch with today.tcss; not scoped, as they were there ("TodayScreen.-narrow ...").
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    SuggestionBanner {
+        height: auto;
+        padding: 0 1;
+        border: round $primary;
+        border-title-align: left;
+    }
+    SuggestionBanner.-progress_rom, SuggestionBanner.-progress_load,
+    SuggestionBanner.-progress_volume {
+        border: round $success;
+    }
+    SuggestionBanner.-regress {
+        border: round $error;
+    }
+    SuggestionBanner.-stop {
+        border: heavy $error;
+        color: $text-error;
+    }
+    SuggestionBanner.-no-checkin {
+        border: round $warning;
+    }
+    /* short or narrow: no box; a line of colour on the left says the suggestion's kind */
+    TodayScreen.-short SuggestionBanner, TodayScreen.-narrow SuggestionBanner {
+        border: none;
+        border-left: outer $primary;
+        padding: 0 0 0 1;
+    }
+    TodayScreen.-short SuggestionBanner.-progress_rom,
+    TodayScreen.-short SuggestionBanner.-progress_load,
+    TodayScreen.-short SuggestionBanner.-progress_volume,
+    TodayScreen.-narrow SuggestionBanner.-progress_rom,
+    TodayScreen.-narrow SuggestionBanner.-progress_load,
+    TodayScreen.-narrow SuggestionBanner.-progress_volume {
+        border-left: outer $success;
+    }
+    TodayScreen.-short SuggestionBanner.-regress, TodayScreen.-short SuggestionBanner.-stop,
+    TodayScreen.-narrow SuggestionBanner.-regress, TodayScreen.-narrow SuggestionBanner.-stop {
+        border-left: outer $error;
+    }
+    TodayScreen.-short SuggestionBanner.-no-checkin,
+    TodayScreen.-narrow SuggestionBanner.-no-checkin {
+        border-left: outer $warning;
+    }
+    /* short or narrow: the suggestion's headline and keys always in view; a long reason scrolls
+       in its box (History has it too) */
+    TodayScreen.-short SuggestionBanner, TodayScreen.-narrow SuggestionBanner {
+        max-height: 5;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
     def show(
         self,
         exercise: Exercise,
