@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import csv
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from backtrack.export import HEADER
@@ -58,3 +63,42 @@ def set_cells(*, set_number: int = 1) -> tuple[object, ...]:
         2,
         None,
     )
+
+
+def many_rows(count: int = 80_000) -> list[dict[str, str]]:
+    """`count` valid rows of kim's, one a second from midnight: enough for an import to be
+    caught half-way."""
+    return [
+        good_row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+        for i in range(count)
+    ]
+
+
+def killed_importing(
+    importing: list[str], env: Mapping[str, str], under_way: Callable[[], bool]
+) -> bool:
+    """Run the import command `importing` and kill -9 it as soon as `under_way()` says its
+    transaction is (within 60 s); whether it was killed (False: it finished first)."""
+    proc = subprocess.Popen(
+        importing, env=dict(env), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if under_way():
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    proc.communicate()
+    return proc.returncode == -signal.SIGKILL
+
+
+def tables_of(path: Path, tables: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Every row of each of `tables` in the database at `path`, in rowid order."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            for table in tables
+        }
+    finally:
+        conn.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
 import sqlite3
 import stat
 import subprocess
@@ -26,7 +25,7 @@ from backtrack.cli import cli
 from backtrack.clock import parse_moment
 from backtrack.export import HEADER, read_sets
 from backtrack.store import iso_utc
-from tests.import_rows import good_row, write_rows
+from tests.import_rows import good_row, killed_importing, many_rows, write_rows
 
 FUZZ_TIMES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -472,10 +471,7 @@ def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_wa
 ) -> None:
     """kill -9 while the import's rows are going in (its indexes dropped, the write-ahead
     log growing): the database has no sets and all its indexes; importing again works."""
-    rows = [
-        good_row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
-        for i in range(80_000)
-    ]
+    rows = many_rows()
     source = write_rows(tmp_path / "many.csv", rows)
     command = [sys.executable, "-m", "backtrack"]
     killed = 0
@@ -486,16 +482,11 @@ def test_import_into_an_empty_database_killed_mid_transaction_leaves_it_as_it_wa
         schema = sets_schema(db)
         wal = Path(f"{db}-wal")
         importing = [*command, "import", "--create-athletes", str(source)]
-        proc = subprocess.Popen(importing, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > 1024 * 1024:
-                proc.send_signal(signal.SIGKILL)
-                break
-            time.sleep(0.001)
-        proc.communicate()
-        if proc.returncode != -signal.SIGKILL:
+
+        def under_way(wal: Path = wal) -> bool:
+            return wal.exists() and wal.stat().st_size > 1024 * 1024
+
+        if not killed_importing(importing, env, under_way):
             continue  # finished before the log grew that much: nothing to check this round
         killed += 1
         assert sets_schema(db) == schema

@@ -6,11 +6,9 @@ another open connection, stays in WAL."""
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from backtrack.clock import FixedClock
 from backtrack.export import import_file
 from backtrack.store import Store
 from tests.import_rows import good_row as row
-from tests.import_rows import set_cells
+from tests.import_rows import killed_importing, many_rows, set_cells
 from tests.import_rows import write_rows as write
 
 
@@ -103,28 +101,19 @@ def test_an_import_into_a_new_file_killed_mid_transaction_leaves_it_empty(
     """kill -9 while a new file's rows are going in through the rollback journal: the next
     opening rolls them back (the schema whole, no sets, WAL again), and importing again
     works."""
-    rows = [
-        row(performed_at=f"2026-11-25T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
-        for i in range(80_000)
-    ]
+    rows = many_rows()
     source = write(tmp_path / "many.csv", rows)
-    command = [sys.executable, "-m", "backtrack"]
     killed = 0
     for attempt in range(3):
         db = tmp_path / f"round{attempt}" / "backtrack.db"
         env = {**os.environ, "BACKTRACK_DB": str(db)}
-        importing = [*command, "import", "--create-athletes", str(source)]
-        proc = subprocess.Popen(importing, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        importing = [sys.executable, "-m", "backtrack", "import", "--create-athletes", str(source)]
         journal_file = Path(f"{db}-journal")
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            if journal_file.exists() and db.exists() and db.stat().st_size > 2 * 1024 * 1024:
-                proc.send_signal(signal.SIGKILL)
-                break
-            time.sleep(0.001)
-        proc.communicate()
-        if proc.returncode != -signal.SIGKILL:
+
+        def under_way(db: Path = db, journal_file: Path = journal_file) -> bool:
+            return journal_file.exists() and db.exists() and db.stat().st_size > 2 * 1024 * 1024
+
+        if not killed_importing(importing, env, under_way):
             continue  # finished before the file grew that much: nothing to check this round
         killed += 1
         again = subprocess.run(importing, env=env, text=True, capture_output=True)

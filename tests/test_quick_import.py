@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from backtrack.cli import cli
 from backtrack.store import Store
 from backtrack.store.bulk import QuickImport
 from tests.import_rows import good_row as row
-from tests.import_rows import set_cells, write_rows
+from tests.import_rows import set_cells, tables_of, write_rows
 
 NOW = datetime(2026, 11, 25, 8, 0, 3, tzinfo=UTC)
 
@@ -80,14 +79,7 @@ def base_db(tmp_path: Path, clock) -> Path:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-            for table in ("athletes", "plans", "sets")
-        }
-    finally:
-        conn.close()
+    return tables_of(path, ("athletes", "plans", "sets"))
 
 
 def run_import(

@@ -21,6 +21,7 @@ from backtrack.catalog import load_catalog
 from backtrack.cli import cli
 from backtrack.store import Store
 from backtrack.store.quick_log import ISO_UTC, MAX_NAME_LENGTH, QuickLog
+from tests.import_rows import tables_of
 
 PLAIN = [
     ["jefferson-curl", "--reps", "8"],
@@ -82,14 +83,7 @@ def base_db(tmp_path: Path, clock) -> Path:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-            for table in ("athletes", "plans", "sets", "suggestions")
-        }
-    finally:
-        conn.close()
+    return tables_of(path, ("athletes", "plans", "sets", "suggestions"))
 
 
 def run_log(db: Path, args: list[str], *, quick: bool, monkeypatch) -> tuple[int, str, str]:
