@@ -14,13 +14,14 @@ from backtrack.errors import InvalidValue
 from backtrack.text import strip_controls
 
 MAX_NAME_LENGTH = 40
+ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"  # how a moment is stored: UTC, whole seconds
 
 
 def iso_utc(moment: datetime) -> str:
     """Format an aware datetime as UTC text with whole seconds, e.g. 2026-11-25T08:15:03Z."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: give a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime(ISO_UTC)
 
 
 def parse_utc(text: str) -> datetime:

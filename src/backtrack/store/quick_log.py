@@ -25,12 +25,8 @@ from typing import Any, NamedTuple, Protocol
 
 from backtrack.clock import Clock, SystemClock
 from backtrack.store.connection import open_connection, transaction, translate_error
+from backtrack.store.formats import ISO_UTC, MAX_NAME_LENGTH  # (no models: no pydantic)
 from backtrack.units import MAX_LOAD_KG, UNITS, Unit, from_kg, to_kg
-
-# values.MAX_NAME_LENGTH (held equal by the tests): a longer name goes the full way.
-MAX_NAME_LENGTH = 40
-# How a moment is stored: values.iso_utc's format (UTC, whole seconds).
-ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def plain_name(name: str) -> bool:
